@@ -1,0 +1,5 @@
+"""Point d'entrée `python -m symbio_cli`."""
+
+from symbio_cli.cli import main
+
+main()

@@ -1,0 +1,60 @@
+"""Audit of one or many inventories: reports, summary, exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from symbio_cli import pipeline
+from symbio_cli.errors import ExitCode, Problem
+from symbio_cli.files import write_atomic
+from symbio_cli.report import EXTENSIONS, render
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        print(p.format(), file=sys.stderr)
+
+
+def run_audit(files, missing, lib, fmt, output, lang, jobs, date, overlay) -> int:
+    """Audit every file; write reports; return the exit code."""
+    failed = 0
+    for name in missing:
+        print(f"{name}: fichier introuvable", file=sys.stderr)
+        failed += 1
+    if len(files) + len(missing) == 1 and files and (output is None or not os.path.isdir(output)):
+        outcome = pipeline.audit_file(files[0], lib)
+        _print_problems(outcome.problems)
+        if not outcome.ok:
+            return ExitCode.INVALID
+        chosen = fmt or _format_from_name(output) or "md"
+        text = render(outcome.result, chosen, lang, date)
+        if output:
+            if _same_file(output, files[0]):
+                print(f"{output}: c'est l'inventaire lui-même ; rien n'est écrasé", file=sys.stderr)
+                return ExitCode.USAGE
+            write_atomic(output, text)
+            print(f"rapport écrit dans {output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return ExitCode.INVALID if failed else ExitCode.OK
+    from symbio_cli.portfolio import run_portfolio
+
+    return run_portfolio(files, lib, fmt or "md", output, lang, jobs, date, overlay, failed)
+
+
+def _format_from_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    ext = os.path.splitext(name)[1].lower()
+    for fmt, e in EXTENSIONS.items():
+        if e == ext:
+            return fmt
+    return None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.exists(a) and os.path.samefile(a, b)
+    except OSError:
+        return False

@@ -1,0 +1,80 @@
+"""Errors, problems and exit codes shared by the library and the CLI."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    """Exit statuses of every command."""
+
+    OK = 0
+    INVALID = 1  # some input invalid or failed
+    USAGE = 2  # usage error or could not run
+
+
+class SymbioError(Exception):
+    """Base of every error symbio raises on purpose."""
+
+
+class QuantityError(SymbioError, ValueError):
+    """A quantity string that the grammar refuses or of the wrong dimension."""
+
+
+class FactorError(SymbioError, KeyError):
+    """A factor that is unknown, missing a value, or badly formed."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class InventoryError(SymbioError, ValueError):
+    """An inventory that cannot be read; carries its problems."""
+
+    def __init__(self, problems: list["Problem"]):
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file, located for the user."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+    severity: str = "erreur"  # erreur | avertissement
+
+    def format(self) -> str:
+        """`fichier:ligne:colonne: champ: message`, the form editors and CI understand."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f"{self.field}: " if self.field else ""
+        prefix = "avertissement: " if self.severity == "avertissement" else ""
+        return f"{where}: {prefix}{field}{self.message}"
+
+    def as_dict(self) -> dict:
+        """JSON form for `valider --format json`."""
+        return {
+            "fichier": self.file,
+            "ligne": self.line,
+            "colonne": self.column,
+            "champ": self.field,
+            "message": self.message,
+            "gravite": self.severity,
+        }
+
+
+class MethodError(SymbioError, ValueError):
+    """An inventory that validates but cannot be computed (a missing density…)."""
+
+    def __init__(self, path: tuple, message: str):
+        self.path = path
+        self.message = message
+        super().__init__(message)

@@ -1,0 +1,546 @@
+"""The inventory: pydantic models of the YAML contract and its validation.
+
+`validate()` turns a loaded Document into an `Inventaire` (quantities already
+parsed into canonical floats) or a list of located Problems, all of them in
+one pass: schema errors from pydantic, then cross-checks against the factor
+library (materials, modes, regions, container ids, hypotheses).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, ValidationError,
+                      WithJsonSchema, field_validator)
+from pydantic_core import PydanticCustomError
+
+from symbio_cli import units
+from symbio_cli.errors import Problem, QuantityError
+from symbio_cli.factors import MODES, Factor, Library, parse_factor
+from symbio_cli.loader import Document
+from symbio_cli.units import Quantity, dims
+
+SCHEMA_VERSION = 1
+
+# Dimensions of the contract's fields.
+MASS_RATE = dims(mass=1, time=-1)
+VOLUME_RATE = dims(length=3, time=-1)
+VOLUME = dims(length=3)
+MASS = dims(mass=1)
+AREA = dims(length=2)
+LENGTH = dims(length=1)
+MONEY = dims(currency=1)
+MONEY_RATE = dims(currency=1, time=-1)
+PRICE = dims(currency=1, mass=-1)
+DENSITY = dims(mass=1, length=-3)
+PER_TIME = dims(time=-1)
+LIFT_RATE = dims(lift=1, time=-1)
+PER_LIFT = dims(currency=1, lift=-1)
+MASS_PER_LIFT = dims(mass=1, lift=-1)
+PER_TRIP = dims(currency=1, trip=-1)
+PER_KM = dims(currency=1, length=-1)
+PER_TKM = dims(currency=1, mass=-1, length=-1)
+MASS_PER_TRIP = dims(mass=1, trip=-1)
+
+# Different spellings of one thing: folded into the first dimension.
+_SAME = {LIFT_RATE: PER_TIME, PER_LIFT: MONEY, MASS_PER_LIFT: MASS, MASS_PER_TRIP: MASS}
+
+_EXAMPLES = {
+    MASS_RATE: "18 t/mois", VOLUME_RATE: "30 vg³/semaine", VOLUME: "40 vg³", MASS: "10 t",
+    AREA: "30 m²", LENGTH: "38 km", MONEY: "310 $", MONEY_RATE: "120 $/mois", PRICE: "95 $/t",
+    DENSITY: "210 kg/m³", PER_TIME: "1/semaine", PER_TRIP: "325 $/voyage", PER_KM: "2,10 $/km",
+    PER_TKM: "0,12 $/t/km",
+}
+
+
+def _quantity_validator(accepted: tuple, sign: str, percent: bool):
+    allowed = {_SAME.get(d, d) for d in accepted}
+
+    def validate(value):
+        if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value) or not 0 <= value <= 1:
+                raise PydanticCustomError("quantite", "pourcentage attendu (ex. 85 %)")
+            return Quantity(float(value), units.DIMENSIONLESS, str(value))
+        try:
+            q = units.parse(value)
+        except QuantityError as exc:
+            raise PydanticCustomError("quantite", "{msg}", {"msg": str(exc)}) from None
+        dim = _SAME.get(q.dims, q.dims)
+        if dim not in allowed:
+            wanted = " ou ".join(f"{units.describe(d)} (ex. {_EXAMPLES.get(d, units.label(d) or '1')})" if d else "pourcentage (ex. 85 %)" for d in accepted if d not in _SAME)
+            got = units.describe(q.dims)
+            raise PydanticCustomError("quantite", "« {text} » est de dimension {got} ; attendu : {wanted}",
+                                      {"text": str(value), "got": got, "wanted": wanted})
+        if sign == "positive" and not q.value > 0:
+            raise PydanticCustomError("quantite", "valeur strictement positive attendue")
+        if sign == "nonnegative" and q.value < 0:
+            raise PydanticCustomError("quantite", "valeur négative interdite ici")
+        if percent and not 0 <= q.value <= 1:
+            raise PydanticCustomError("quantite", "pourcentage entre 0 et 100 % attendu")
+        if dim != q.dims:
+            q = Quantity(q.value, dim, q.text, q.warnings)
+        return q
+
+    return validate
+
+
+def Q(*accepted: frozenset, sign: str = "nonnegative", percent: bool = False, doc: str = ""):
+    """A quantity field accepting the given dimensions, as a JSON-Schema string."""
+    examples = [_EXAMPLES[d] for d in accepted if d in _EXAMPLES] or (["85 %"] if percent else ["1"])
+    schema = {"type": "string", "description": doc or "quantité « nombre unité »", "examples": examples}
+    if percent or accepted == (units.DIMENSIONLESS,):
+        schema = {"anyOf": [{"type": "string"}, {"type": "number"}], "description": doc, "examples": examples}
+    return Annotated[Quantity, PlainValidator(_quantity_validator(accepted, sign, percent)), WithJsonSchema(schema)]
+
+
+def _text(value):
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("texte", "texte attendu")
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError("texte", "texte attendu")
+    if len(value) > 500:
+        raise PydanticCustomError("texte", "texte trop long (500 caractères au plus)")
+    if not value.strip():
+        raise PydanticCustomError("texte", "texte vide")
+    return value
+
+
+Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string"})]
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _slug(value):
+    value = _text(value)
+    if not _SLUG.match(value):
+        raise PydanticCustomError("identifiant", "identifiant attendu : lettres sans accent, chiffres, « _ » ou « - » (ex. sciure)")
+    return value
+
+
+Slug = Annotated[str, PlainValidator(_slug), WithJsonSchema({"type": "string", "pattern": _SLUG.pattern})]
+Percent = Q(units.DIMENSIONLESS, percent=True, doc="pourcentage, ex. 85 %")
+Mode = Literal[MODES]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    """Every model refuses unknown keys and keeps the contract's names."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Coordonnees(Strict):
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+
+
+class Entreprise(Strict):
+    nom: Text
+    region: Text = "quebec"
+    mrc: Text | None = None
+    municipalite: Text | None = None
+    coordonnees: Coordonnees | None = None
+    scian: Text | None = None
+
+
+class Collecte(Strict):
+    """A container's terms (own container, shared container or new bin)."""
+
+    contenant: Q(VOLUME, sign="positive", doc="volume du conteneur, ex. 40 vg³")
+    frais_levee: Q(MONEY, PER_LIFT, doc="frais par levée, ex. 310 $")
+    levees: Q(PER_TIME, LIFT_RATE, doc="levées par période, ex. 1/semaine") | None = None
+    surcharge: Percent | None = None
+    location: Q(MONEY_RATE, doc="location, ex. 120 $/mois") | None = None
+    taux_remplissage: Q(units.DIMENSIONLESS, percent=True, sign="positive", doc="taux de remplissage, ex. 80 %") | None = None
+    charge_utile: Q(MASS, MASS_PER_LIFT, sign="positive", doc="charge utile par levée, ex. 10 t") | None = None
+    compaction: Q(units.DIMENSIONLESS, sign="positive", doc="ratio de compaction (compacteur : 3 à 5)") | None = None
+
+
+class Conteneur(Collecte):
+    id: Slug
+
+
+class Entreposage(Strict):
+    surface: Q(AREA, doc="surface, ex. 30 m²")
+    type: Literal["interieur", "exterieur"] = "interieur"
+
+
+def _storage(value):
+    if isinstance(value, dict):
+        return Entreposage.model_validate(value)
+    return _quantity_validator((AREA,), "nonnegative", False)(value)
+
+
+Storage = Annotated[Union[Quantity, Entreposage], PlainValidator(_storage), WithJsonSchema({
+    "anyOf": [
+        {"type": "string", "examples": ["30 m²"]},
+        {"type": "object", "additionalProperties": False, "required": ["surface"],
+         "properties": {"surface": {"type": "string", "examples": ["30 m²"]},
+                        "type": {"enum": ["interieur", "exterieur"], "default": "interieur"}}},
+    ],
+    "description": "surface d'entreposage, ou {surface, type}",
+})]
+
+
+class Gestion(Strict):
+    mode: Mode
+    tarif: Q(PRICE, sign="any", doc="tarif par tonne avant redevance (négatif : ristourne)") | None = None
+    redevance_incluse: bool = False
+    collecte: Collecte | None = None
+    conteneur: Slug | None = None
+    frais_fixes: Q(MONEY_RATE, doc="autres frais annuels, ex. 0 $/an") | None = None
+    entreposage: Storage | None = None
+
+
+Statut = Literal["idee", "etude", "en_place"]
+StatutReglementaire = Literal["inconnu", "exempte", "declaration", "autorisation_requise"]
+
+
+class Substitution(Strict):
+    type: Literal["substitution"]
+    nom: Text | None = None
+    retenu: bool = False
+    statut: Statut = "idee"
+    statut_reglementaire: StatutReglementaire = "inconnu"
+    preneur: Text | None = None
+    part: Percent | None = None
+    prix: Q(PRICE, sign="any", doc="prix payé par le preneur (négatif : l'usine paie)")
+    filiere: Mode | None = None
+    distance: Q(LENGTH, doc="distance routière, ex. 38 km") | None = None
+    transport: Q(PER_TRIP, PER_KM, PRICE, PER_TKM, doc="coût du transport : $/voyage, $/km, $/t ou $/t/km") | None = None
+    charge_voyage: Q(MASS, MASS_PER_TRIP, sign="positive", doc="tonnes par voyage") | None = None
+    preparation: Q(PRICE, doc="tri, mise en balles… par tonne") | None = None
+    collecte: Collecte | None = None
+    frais_fixes: Q(MONEY_RATE) | None = None
+    investissement: Q(MONEY) | None = None
+    penalite: Q(MONEY) | None = None
+    entreposage_apres: Q(AREA) | None = None
+    levees_apres: Q(PER_TIME, LIFT_RATE) | None = None
+
+
+class Partenaire(Strict):
+    nom: Text
+    quantite: Q(VOLUME_RATE, MASS_RATE, doc="volume ou masse par période, ex. 20 vg³/semaine")
+    cout_actuel: Q(MONEY_RATE, doc="coût de collecte actuel seulement, ex. 9800 $/an") | None = None
+    levees: Q(PER_TIME, LIFT_RATE) | None = None
+    frais_levee: Q(MONEY, PER_LIFT) | None = None
+
+
+class Mutualisation(Strict):
+    type: Literal["mutualisation"]
+    nom: Text | None = None
+    retenu: bool = False
+    statut: Statut = "idee"
+    statut_reglementaire: StatutReglementaire = "inconnu"
+    forme: Literal["conteneur_partage", "contrat_groupe"] = "conteneur_partage"
+    partenaires: list[Partenaire] = Field(min_length=1)
+    contenant: Q(VOLUME, sign="positive") | None = None
+    frais_levee: Q(MONEY, PER_LIFT) | None = None
+    location: Q(MONEY_RATE) | None = None
+    taux_remplissage: Q(units.DIMENSIONLESS, percent=True, sign="positive") | None = None
+    surcharge: Percent | None = None
+    compaction: Q(units.DIMENSIONLESS, sign="positive") | None = None
+    frais_gestion: Q(MONEY_RATE) | None = None
+    tarif: Q(PRICE, sign="any") | None = None
+    repartition: Literal["proportionnelle", "shapley"] = "proportionnelle"
+    entreposage_apres: Q(AREA) | None = None
+
+
+Scenario = Annotated[Union[Substitution, Mutualisation], Field(discriminator="type")]
+
+
+class Flux(Strict):
+    id: Slug
+    nom: Text
+    matiere: Text
+    quantite: Q(MASS_RATE, VOLUME_RATE, doc="masse ou volume par période, ex. 18 t/mois")
+    masse_volumique: Q(DENSITY, sign="positive", doc="ex. 210 kg/m³") | None = None
+    source_donnees: Literal["pesee", "facture", "caracterisation", "estimation"] = "estimation"
+    gestion: Gestion
+    scenarios: list[Scenario] = Field(default_factory=list)
+
+
+class Intrant(Strict):
+    nom: Text
+    matiere: Text
+    quantite: Q(MASS_RATE, VOLUME_RATE)
+    prix: Q(PRICE, sign="any") | None = None
+    masse_volumique: Q(DENSITY, sign="positive") | None = None
+
+
+def _hypothesis(value):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise PydanticCustomError("quantite", "quantité attendue (ex. 36 $/t)")
+    try:
+        return units.parse(value)
+    except QuantityError as exc:
+        raise PydanticCustomError("quantite", "{msg}", {"msg": str(exc)}) from None
+
+
+Hypothese = Annotated[Quantity, PlainValidator(_hypothesis),
+                      WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}], "examples": ["36 $/t"]})]
+
+
+class Inventaire(Strict):
+    """A plant's inventory of residual streams (the YAML input contract)."""
+
+    version: int
+    entreprise: Entreprise
+    annee: int = Field(ge=1990, le=2100)
+    periode_donnees: Text | None = None
+    hypotheses: dict[str, Hypothese] = Field(default_factory=dict)
+    conteneurs: list[Conteneur] = Field(default_factory=list)
+    flux: list[Flux] = Field(min_length=1)
+    intrants: list[Intrant] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, value):
+        if value != SCHEMA_VERSION or isinstance(value, bool):
+            raise PydanticCustomError(
+                "version", "version « {v} » non prise en charge : ce symbio lit la version {ok} (mettez symbio à jour ?)",
+                {"v": value, "ok": SCHEMA_VERSION})
+        return value
+
+
+# ---------------------------------------------------------------------------
+# Errors in French, located
+
+_KNOWN_KEYS: set[str] = set()
+
+
+def _collect_keys(model) -> None:
+    for name, info in model.model_fields.items():
+        _KNOWN_KEYS.add(name)
+
+
+for _m in (Inventaire, Entreprise, Coordonnees, Collecte, Conteneur, Entreposage, Gestion,
+           Substitution, Partenaire, Mutualisation, Flux, Intrant):
+    _collect_keys(_m)
+
+_TAGS = {"substitution", "mutualisation"}
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    out = []
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and (part in _TAGS and i > 0 and isinstance(loc[i - 1], int) and i >= 2 and loc[i - 2] == "scenarios"):
+            continue
+        if isinstance(part, str) and (part.startswith("function-") or part in ("Entreposage", "Quantity")):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def field_name(path: tuple) -> str:
+    """`flux[0].scenarios[1].prix` from a path tuple."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def _french(err: dict) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    if kind == "missing":
+        return "champ obligatoire manquant"
+    if kind == "extra_forbidden":
+        key = str(err["loc"][-1])
+        hint = difflib.get_close_matches(key, sorted(_KNOWN_KEYS), n=1, cutoff=0.6)
+        return f"clé inconnue « {key} »" + (f" (vouliez-vous dire « {hint[0]} » ?)" if hint else "")
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        expected = expected.replace("'", "").replace(" or ", ", ")
+        choices = [c.strip() for c in expected.split(",")]
+        return f"valeur « {value} » invalide{_hint(str(value), choices)} ; attendu : {expected}"
+    if kind in ("union_tag_invalid",):
+        return f"type de scénario « {ctx.get('tag')} » inconnu ; attendu : substitution ou mutualisation"
+    if kind == "union_tag_not_found":
+        return "« type » manquant ; attendu : substitution ou mutualisation"
+    if kind in ("bool_type", "bool_parsing"):
+        return "true ou false attendu"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"nombre entier attendu (pas « {value} »)"
+    if kind in ("float_type", "float_parsing"):
+        return f"nombre attendu (pas « {value} »)"
+    if kind == "finite_number":
+        return "nombre fini attendu"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"valeur trop petite (minimum {ctx.get('ge', ctx.get('gt'))})"
+    if kind in ("less_than_equal", "less_than"):
+        return f"valeur trop grande (maximum {ctx.get('le', ctx.get('lt'))})"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "section attendue (des lignes « clé: valeur »)"
+    if kind == "list_type":
+        return "liste attendue (des lignes commençant par « - »)"
+    if kind == "too_short":
+        return "au moins un élément attendu"
+    if kind in ("string_type",):
+        return "texte attendu"
+    if kind in ("quantite", "texte", "identifiant", "version"):
+        return err["msg"]
+    return f"valeur invalide ({err['msg']})"
+
+
+def _problems_from(exc: ValidationError, doc: Document) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        path = _clean_loc(err["loc"])
+        on_value = err["type"] not in ("missing", "extra_forbidden")
+        line, col = doc.where(path, value=on_value)
+        problems.append(Problem(doc.file, line, col, field_name(path), _french(err)))
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# Cross-checks against the library
+
+
+def _quantity_warnings(model, doc: Document, path: tuple, out: list) -> None:
+    """Collect the grammar's warnings (`1,500 t`) with their positions."""
+    if isinstance(model, Quantity):
+        for w in model.warnings:
+            line, col = doc.where(path, value=True)
+            out.append(Problem(doc.file, line, col, field_name(path), w, "avertissement"))
+        return
+    if isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if value is not None:
+                _quantity_warnings(value, doc, path + (name,), out)
+    elif isinstance(model, list):
+        for i, item in enumerate(model):
+            _quantity_warnings(item, doc, path + (i,), out)
+    elif isinstance(model, dict):
+        for k, item in model.items():
+            _quantity_warnings(item, doc, path + (k,), out)
+
+
+def _hint(word: str, choices) -> str:
+    hint = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
+
+
+def cross_check(inv: Inventaire, doc: Document, lib: Library) -> list[Problem]:
+    """Checks that need the whole inventory or the factor library."""
+    problems: list[Problem] = []
+
+    def add(path, message, on_value=True):
+        line, col = doc.where(path, value=on_value)
+        problems.append(Problem(doc.file, line, col, field_name(path), message))
+
+    if lib.regions and inv.entreprise.region not in lib.regions:
+        add(("entreprise", "region"), f"région « {inv.entreprise.region} » inconnue{_hint(inv.entreprise.region, lib.regions)}")
+
+    ids: dict[str, tuple] = {}
+    for i, c in enumerate(inv.conteneurs):
+        if c.id in ids:
+            add(("conteneurs", i, "id"), f"identifiant « {c.id} » déjà utilisé ({field_name(ids[c.id])})")
+        else:
+            ids[c.id] = ("conteneurs", i, "id")
+    for i, f in enumerate(inv.flux):
+        if f.id in ids:
+            add(("flux", i, "id"), f"identifiant « {f.id} » déjà utilisé ({field_name(ids[f.id])}) : flux et conteneurs partagent les identifiants")
+        else:
+            ids[f.id] = ("flux", i, "id")
+    container_ids = {c.id for c in inv.conteneurs}
+
+    def check_material(path, key, inputs=False):
+        if key in lib.materials or (inputs and key in lib.input_categories):
+            return
+        if key in lib.hazardous:
+            rule = lib.hazardous_rule.get("fr", "Règlement sur les matières dangereuses (RLRQ, c. Q-2, r. 32)")
+            add(path, f"« {key} » est une matière dangereuse, hors du champ de symbio : sa gestion relève du {rule}")
+            return
+        choices = set(lib.materials) | (set(lib.input_categories) if inputs else set())
+        add(path, f"matière « {key} » inconnue{_hint(key, choices)}")
+
+    for i, f in enumerate(inv.flux):
+        base = ("flux", i)
+        check_material(base + ("matiere",), f.matiere)
+        g = f.gestion
+        if g.collecte is not None and g.conteneur is not None:
+            add(base + ("gestion", "conteneur"), "« collecte » et « conteneur » s'excluent : un conteneur propre ou un conteneur partagé")
+        if g.conteneur is not None and g.conteneur not in container_ids:
+            add(base + ("gestion", "conteneur"), f"conteneur « {g.conteneur} » absent de « conteneurs: »{_hint(g.conteneur, container_ids)}")
+        retained = [j for j, s in enumerate(f.scenarios) if s.retenu]
+        if len(retained) > 1:
+            add(base + ("scenarios", retained[1], "retenu"), f"deux scénarios « retenu: true » sur le flux « {f.id} » (scénarios {retained[0] + 1} et {retained[1] + 1}) : un seul")
+        for j, s in enumerate(f.scenarios):
+            if isinstance(s, Substitution) and s.transport is not None and s.distance is None \
+                    and s.transport.dims in (PER_KM, PER_TKM):
+                add(base + ("scenarios", j, "transport"), "un transport en $/km ou $/t/km demande « distance »")
+            if isinstance(s, Mutualisation):
+                if g.conteneur is not None:
+                    add(base + ("scenarios", j), "une mutualisation demande un conteneur propre au flux, pas un conteneur partagé")
+                elif g.collecte is None:
+                    add(base + ("scenarios", j), "une mutualisation demande que le flux ait son conteneur (« gestion.collecte »)")
+    for i, item in enumerate(inv.intrants):
+        check_material(("intrants", i, "matiere"), item.matiere, inputs=True)
+    for key, q in inv.hypotheses.items():
+        path = ("hypotheses", key)
+        if not lib.known_prefix(key):
+            add(path, f"clé de facteur inconnue « {key} »{_hint(key, lib.factors)}", on_value=False)
+            continue
+        expected = lib.dims_under(key)
+        if q.dims not in expected and not (not q.dims and len(expected) == 1 and not next(iter(expected))):
+            wanted = " ou ".join(units.label(d) or "nombre" for d in expected)
+            add(path, f"« {q.text} » : unité incompatible avec « {key} » (attendu : {wanted})")
+    return problems
+
+
+def hypotheses_factors(inv: Inventaire) -> dict[str, Factor]:
+    """The inventory's `hypotheses:` as factors that win over the library."""
+    out = {}
+    for key, q in inv.hypotheses.items():
+        out[key] = Factor(key=key, value=q.value, dims=q.dims, unit=units.label(q.dims), raw=q.value,
+                          source="hypothèse de l'inventaire", year=inv.annee, confidence="aucune",
+                          note=f"donnée par l'inventaire : {q.text}", origin="hypothese")
+    return out
+
+
+def validate(doc: Document, lib: Library) -> tuple[Inventaire | None, list[Problem]]:
+    """The inventory model of a loaded document, and every problem found."""
+    problems: list[Problem] = list(doc.warnings)
+    if not isinstance(doc.data, dict):
+        kind = "une liste" if isinstance(doc.data, list) else "une valeur seule"
+        problems.append(Problem(doc.file, 1, 1, "", f"le fichier contient {kind} ; un inventaire est une section de clés (version, entreprise, annee, flux…)"))
+        return None, problems
+    try:
+        inv = Inventaire.model_validate(doc.data)
+    except ValidationError as exc:
+        problems.extend(_problems_from(exc, doc))
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        return None, problems
+    _quantity_warnings(inv, doc, (), problems)
+    errors = cross_check(inv, doc, lib)
+    problems.extend(errors)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return (None if errors else inv), problems
+
+
+def json_schema() -> dict:
+    """Draft-07 JSON Schema of the inventory, generated from the models."""
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class Draft07(GenerateJsonSchema):
+        def generate(self, schema, mode="validation"):
+            out = super().generate(schema, mode=mode)
+            out["$schema"] = "http://json-schema.org/draft-07/schema#"
+            return out
+
+    schema = Inventaire.model_json_schema(ref_template="#/definitions/{model}", schema_generator=Draft07)
+    if "$defs" in schema:
+        schema["definitions"] = schema.pop("$defs")
+    schema["title"] = "Inventaire symbio"
+    schema["$id"] = "https://symbio.quebec/inventaire.schema.json"
+    schema["description"] = "Inventaire des matières résiduelles d'une usine (symbio, version 1)."
+    return schema

@@ -1,0 +1,236 @@
+"""Safe YAML reading that keeps the line and column of every key.
+
+PyYAML's C parser composes the node tree; we build plain Python values from it
+ourselves so that: duplicate keys, anchors/aliases and non-core tags are
+refused; only `true`/`false` are booleans (no YAML 1.1 `NO` or octal `012`);
+and every key and value keeps its position for error messages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from symbio_cli.errors import Problem
+
+try:  # libyaml when present (7x faster), the pure-Python composer otherwise
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the build of PyYAML
+    from yaml import SafeLoader as _Loader
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+_INT_RE = re.compile(r"^[-+]?\d+$")
+_FLOAT_RE = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
+                   ".Inf": float("inf"), ".INF": float("inf"), "-.Inf": float("-inf"),
+                   ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
+
+Path = tuple  # of str | int
+
+
+@dataclass
+class Document:
+    """A loaded YAML document: its data and where each path stands in the file."""
+
+    file: str
+    data: object
+    # path -> (line, column) of the key (for mappings) or of the item (for lists)
+    keys: dict = field(default_factory=dict)
+    # path -> (line, column) of the value
+    values: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+
+    def where(self, path: Path, value: bool = False) -> tuple[int | None, int | None]:
+        """Closest known position of a path: its value, its key, or an ancestor's."""
+        path = tuple(path)
+        while True:
+            table = (self.values, self.keys) if value else (self.keys, self.values)
+            for t in table:
+                if path in t:
+                    return t[path]
+            if not path:
+                return (None, None)
+            path = path[:-1]
+
+
+class _Refused(Exception):
+    def __init__(self, node, message: str, position: tuple | None = None):
+        self.node = node
+        self.message = message
+        self.position = position
+
+
+def decode(raw: bytes, name: str) -> tuple[str, list[Problem]]:
+    """Bytes to text: UTF-8 (BOM accepted), else Windows-1252 with a warning."""
+    problems: list[Problem] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), problems
+    try:
+        return raw.decode("utf-8"), problems
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(
+            name, line, None, "",
+            "fichier lu en Windows-1252 (pas en UTF-8) : vérifiez les accents et enregistrez-le en UTF-8",
+            "avertissement",
+        ))
+        return raw.decode("cp1252", errors="replace"), problems
+
+
+def read(path: str | os.PathLike, display: str | None = None) -> Document | list[Problem]:
+    """Read and load a YAML file; problems (never exceptions) for bad input."""
+    name = display or str(path)
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_BYTES:
+            return [Problem(name, None, None, "", f"fichier trop gros ({size / 1e6:.1f} Mo ; {MAX_BYTES // (1024 * 1024)} Mo au plus pour un inventaire)")]
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        return [Problem(name, None, None, "", "c'est un dossier, pas un fichier")]
+    except OSError as exc:
+        return [Problem(name, None, None, "", f"lecture impossible : {exc.strerror or exc}")]
+    if len(raw) > MAX_BYTES:
+        return [Problem(name, None, None, "", "fichier trop gros")]
+    text, problems = decode(raw, name)
+    result = loads(text, name)
+    if isinstance(result, list):
+        return problems + result
+    result.warnings[:0] = problems
+    return result
+
+
+def loads(text: str, name: str = "<texte>") -> Document | list[Problem]:
+    """Load YAML text into a Document, or return the problems found."""
+    if "\x00" in text:
+        return [Problem(name, None, None, "", "fichier binaire (caractère NUL) : un inventaire YAML est attendu")]
+    try:
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        what = exc.problem or exc.context or "syntaxe invalide"
+        return [Problem(name, line, col, "", f"YAML invalide : {_french_yaml(what)}")]
+    except yaml.YAMLError as exc:
+        return [Problem(name, None, None, "", f"YAML invalide : {_french_yaml(str(exc))}")]
+    except RecursionError:
+        return [Problem(name, None, None, "", "YAML trop imbriqué")]
+    doc = Document(name, None)
+    if root is None:
+        return [Problem(name, 1, 1, "", "fichier vide : un inventaire commence par « version: 1 »")]
+    try:
+        builder = _Builder(doc)
+        doc.data = builder.build(root, (), 0)
+    except _Refused as exc:
+        m = exc.node.start_mark
+        line, col = exc.position or (m.line + 1, m.column + 1)
+        return [Problem(name, line, col, "", exc.message)]
+    except RecursionError:
+        return [Problem(name, None, None, "", "YAML trop imbriqué")]
+    return doc
+
+
+_YAML_WORDS = [
+    ("found duplicate anchor", "ancre en double"),
+    ("found undefined alias", "alias non défini"),
+    ("mapping values are not allowed here", "« : » inattendu (une valeur contenant « : » doit être entre guillemets)"),
+    ("found character '\\t' that cannot start any token", "tabulation interdite (indentez avec des espaces)"),
+    ("could not find expected ':'", "« : » attendu"),
+    ("did not find expected key", "clé attendue (vérifiez l'indentation)"),
+    ("did not find expected node content", "valeur attendue"),
+    ("found unexpected end of stream", "fin de fichier inattendue"),
+    ("found unknown escape character", "caractère d'échappement inconnu"),
+    ("expected <document start>", "début de document attendu"),
+    ("but found another document", "un seul document YAML attendu (« --- » en trop)"),
+    ("found a tab character", "tabulation interdite (indentez avec des espaces)"),
+    ("did not find expected ',' or ']'", "« , » ou « ] » attendu"),
+    ("did not find expected ',' or '}'", "« , » ou « } » attendu"),
+    ("found unexpected ':'", "« : » inattendu"),
+    ("exceeded max depth", "YAML trop imbriqué"),
+    ("found character that cannot start any token", "caractère inattendu (tabulation, @ ou ` ? mettez la valeur entre guillemets)"),
+    ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
+]
+
+
+def _french_yaml(message: str) -> str:
+    for en, fr in _YAML_WORDS:
+        if en in message:
+            return fr
+    return f"syntaxe YAML ({message})"
+
+
+class _Builder:
+    """Turns composed nodes into dicts/lists/scalars, recording positions."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.seen: set[int] = set()
+        self.count = 0
+
+    def build(self, node, path: Path, depth: int):
+        if depth > MAX_DEPTH:
+            raise _Refused(node, f"YAML trop imbriqué (plus de {MAX_DEPTH} niveaux)")
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Refused(node, "trop d'éléments YAML pour un inventaire")
+        if id(node) in self.seen:
+            raise _Refused(node, "les ancres et alias YAML (& et *) ne sont pas acceptés : recopiez la valeur",
+                           self.doc.keys.get(path))
+        self.seen.add(id(node))
+        if node.tag not in _ALLOWED_TAGS:
+            raise _Refused(node, f"étiquette YAML interdite « {node.tag} » : seules les valeurs simples sont acceptées")
+        self.doc.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            out: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _Refused(key_node, "clé composée interdite : une clé est un mot")
+                key = key_node.value
+                if key == "<<":
+                    raise _Refused(key_node, "la fusion YAML « << » n'est pas acceptée")
+                if key in out:
+                    first = self.doc.keys[path + (key,)][0]
+                    raise _Refused(key_node, f"clé « {key} » en double (déjà à la ligne {first})")
+                self.doc.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.doc.keys[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                items.append(self.build(item, path + (i,), depth + 1))
+            return items
+        return self.scalar(node)
+
+    @staticmethod
+    def scalar(node):
+        value = node.value
+        if node.style not in (None, "") or node.tag == _CORE + "str":
+            return value  # quoted, block, or explicitly !!str: text
+        if value in _NULLS:
+            return None
+        if value in _BOOLS:
+            return _BOOLS[value]
+        if _INT_RE.match(value):
+            return int(value)
+        if _FLOAT_RE.match(value):
+            return float(value)
+        if value in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[value]
+        return value
