@@ -6,6 +6,17 @@ import enum
 from dataclasses import dataclass
 
 
+def field_name(path: tuple) -> str:
+    """`flux[0].scenarios[1].prix` from a path tuple."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
 class ExitCode(enum.IntEnum):
     """Exit statuses of every command."""
 

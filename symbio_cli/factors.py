@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from symbio_cli import loader, units
-from symbio_cli.errors import FactorError, Problem
+from symbio_cli.errors import FactorError, Problem, field_name
 
 SPECIAL_FILES = {"matieres.yaml", "regions.yaml"}
 CONFIDENCES = ("haute", "moyenne", "faible", "aucune")
@@ -85,6 +85,18 @@ class Library:
     hazardous_rule: dict = field(default_factory=dict)
     regions: dict[str, dict] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    @functools.cached_property
+    def container_sizes(self) -> tuple[int, ...]:
+        """Standard container sizes (vg³) that have a `contenant.<n>vg3.surface` factor."""
+        sizes = []
+        for key in self.factors:
+            if key.startswith("contenant.") and key.endswith("vg3.surface"):
+                try:
+                    sizes.append(int(key.split(".")[1][:-3]))
+                except ValueError:
+                    continue
+        return tuple(sorted(sizes))
 
     def get(self, key: str) -> Factor | None:
         """The library factor of exactly this key, if any."""
@@ -284,6 +296,7 @@ class Resolver:
         self.year = year
         self.used: dict[str, Used] = {}
         self.warnings: list[tuple[str, str, str]] = []  # (code, message, field)
+        self._memo: dict[tuple, float | None] = {}
 
     def _candidates(self, base: str, leaf: str | None):
         if leaf is not None:
@@ -297,8 +310,21 @@ class Resolver:
             yield self.library.factors.get(base)
 
     def lookup(self, base: str, leaf: str | None = None, fallback: str | None = None,
-               field: str = "", quiet: bool = False) -> float | None:
-        """Value of `base.leaf` in canonical units, or None (with a warning) if missing."""
+               field: str | tuple = "", quiet: bool = False) -> float | None:
+        """Value of `base.leaf` in canonical units, or None (with a warning) if missing.
+
+        Memoized per audit: a factor is resolved, recorded and warned about once.
+        """
+        memo_key = (base, leaf, fallback, quiet)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        if isinstance(field, tuple):
+            field = field_name(field)
+        value = self._lookup(base, leaf, fallback, field, quiet)
+        self._memo[memo_key] = value
+        return value
+
+    def _lookup(self, base, leaf, fallback, field, quiet) -> float | None:
         found = None
         for candidate in self._candidates(base, leaf):
             if candidate is not None and (candidate.value is not None or candidate.by_year):
@@ -325,8 +351,7 @@ class Resolver:
         if factor.value is None:
             self.warn("facteur_manquant", f"facteur « {factor.key} » sans valeur pour {self.year}", field)
             return None
-        used_key = factor.key
-        self.used[used_key] = Used(used_key, factor.value, units.label(factor.dims), factor, factor.year)
+        self.used[factor.key] = Used(factor.key, factor.value, units.label(factor.dims), factor, factor.year)
         return factor.value
 
     def warn(self, code: str, message: str, field: str = "") -> None:

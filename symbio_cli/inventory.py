@@ -18,7 +18,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from symbio_cli import units
-from symbio_cli.errors import Problem, QuantityError
+from symbio_cli.errors import Problem, QuantityError, field_name
 from symbio_cli.factors import MODES, Factor, Library, parse_factor
 from symbio_cli.loader import Document
 from symbio_cli.units import Quantity, dims
@@ -333,17 +333,6 @@ def _clean_loc(loc: tuple) -> tuple:
             continue
         out.append(part)
     return tuple(out)
-
-
-def field_name(path: tuple) -> str:
-    """`flux[0].scenarios[1].prix` from a path tuple."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
 
 
 def _french(err: dict) -> str:

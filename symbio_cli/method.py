@@ -13,11 +13,11 @@ import random
 from dataclasses import dataclass, field
 
 from symbio_cli import units
-from symbio_cli.errors import FactorError, MethodError
+from symbio_cli.errors import FactorError, MethodError, field_name
 from symbio_cli.factors import (ELIMINATION_MODES, LANDFILL_MODES, LEVY_MODES, PROVINCE,
                                 RECOVERY_MODES, RECYCLING_MODES, Library, Resolver)
 from symbio_cli.inventory import (MASS_RATE, Collecte, Entreposage, Inventaire, Mutualisation,
-                                  Substitution, field_name, hypotheses_factors)
+                                  Substitution, hypotheses_factors)
 from symbio_cli.result import (Allocation, AuditResult, ContainerResult, FactorUse, PolicyRow,
                                ScenarioResult, StreamResult, Totals, Warning_)
 from symbio_cli.units import dims
@@ -186,7 +186,7 @@ class _Audit:
     def factor(self, base: str, leaf: str | None = None, fallback: str | None = None, path: tuple = (),
                quiet: bool = False):
         try:
-            return self.r.lookup(base, leaf, fallback, field_name(path), quiet=quiet)
+            return self.r.lookup(base, leaf, fallback, path, quiet=quiet)
         except FactorError as exc:
             raise MethodError(path or ("annee",), str(exc)) from None
 
@@ -233,13 +233,7 @@ class _Audit:
 
     def footprint(self, volume_m3: float, path: tuple) -> float | None:
         """Footprint of the nearest standard container size (`contenant.<n>vg3.surface`)."""
-        sizes = []
-        for key in self.lib.factors:
-            if key.startswith("contenant.") and key.endswith("vg3.surface"):
-                try:
-                    sizes.append(int(key.split(".")[1][:-3]))
-                except ValueError:
-                    continue
+        sizes = self.lib.container_sizes
         if not sizes:
             return None
         yd3 = volume_m3 / 0.764554857984
@@ -377,17 +371,17 @@ class _Audit:
                 scenarios.append(self.substitution(s, sc, containers, path))
             else:
                 scenarios.append(self.mutualisation(s, sc, containers, path))
-        retained = None
         forced = [j for j, sc in enumerate(f.scenarios) if sc.retenu]
         if forced:
             retained = forced[0]
-        else:
-            best = None
+        else:  # the largest positive gain, the first in the file on a tie
+            retained = None
             for j, r in enumerate(scenarios):
-                if r.gain_net_cad > 0 and (best is None or r.gain_net_cad > scenarios[best].gain_net_cad):
-                    best = j
-            retained = best
-        scenarios = [_replace(r, retenu=(j == retained)) for j, r in enumerate(scenarios)]
+                if r["gain_net_cad"] > 0 and (retained is None or r["gain_net_cad"] > scenarios[retained]["gain_net_cad"]):
+                    retained = j
+        if retained is not None:
+            scenarios[retained]["retenu"] = True
+        scenarios = [ScenarioResult(**kw) for kw in scenarios]
         return StreamResult(
             id=f.id, nom=f.nom, matiere=f.matiere, famille=s["material"].family, mode=s["mode"],
             masse_t=s["mass"], volume_m3=s["volume"], masse_volumique_t_m3=s["rho"],
@@ -412,7 +406,7 @@ class _Audit:
         key = "entreposage.loyer" if storage_type == "interieur" else "entreposage.loyer_exterieur"
         return self.factor(key, self.region, PROVINCE, path)
 
-    def substitution(self, s: dict, sc: Substitution, containers, path: tuple) -> ScenarioResult:
+    def substitution(self, s: dict, sc: Substitution, containers, path: tuple) -> dict:
         p = _v(sc.part, 1.0)
         m_s = p * s["mass"]
         v_s = p * (s["volume"] or 0.0)
@@ -503,7 +497,7 @@ class _Audit:
             "frais_fixes_cad": fixed, "distance_km": None if distance is None else distance / 1000,
             "investissement_cad": _v(sc.investissement, 0.0), "penalite_cad": _v(sc.penalite, 0.0),
         }
-        return ScenarioResult(
+        return dict(
             type="substitution", nom=sc.nom or f"Substitution ({sc.preneur or route})", statut=sc.statut,
             statut_reglementaire=sc.statut_reglementaire, retenu=False, retenu_force=sc.retenu,
             gain_net_cad=gain, revenus_cad=revenue, couts_cad=new_costs, cout_evite_cad=avoided,
@@ -513,7 +507,7 @@ class _Audit:
             filiere=route, preneur=sc.preneur, detail=detail,
         )
 
-    def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> ScenarioResult:
+    def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> dict:
         c = containers[s["container"]]
         own = c.terms
         rho = s["rho"]
@@ -615,7 +609,7 @@ class _Audit:
             "frais_gestion_cad": management, "gain_tarif_cad": tarif_gain,
             "levees_groupe": (sum(lifts) if group else (ceil(sum(volumes) / cap) if cap > 0 else 0)),
         }
-        return ScenarioResult(
+        return dict(
             type="mutualisation", nom=sc.nom or ("Contrat de groupe" if group else "Conteneur partagé"),
             statut=sc.statut, statut_reglementaire=sc.statut_reglementaire, retenu=False,
             retenu_force=sc.retenu, gain_net_cad=gain, revenus_cad=0.0, couts_cad=costs,
@@ -770,12 +764,6 @@ class _Audit:
             rows.append(PolicyRow(family, mass, before / mass if mass > 0 else None,
                                   after / mass if mass > 0 else None, target))
         return tuple(rows)
-
-
-def _replace(obj, **changes):
-    from dataclasses import replace
-
-    return replace(obj, **changes)
 
 
 def audit(inv: Inventaire, lib: Library, fichier: str = "") -> AuditResult:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from symbio_cli import inventory, loader, method
-from symbio_cli.errors import MethodError, Problem
+from symbio_cli.errors import MethodError, Problem, field_name
 from symbio_cli.factors import Library
-from symbio_cli.inventory import field_name
 
 
 @dataclass

@@ -88,6 +88,7 @@ _DIM_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def describe(d: frozenset) -> str:
     """French description of a dimension, e.g. `masse/temps`."""
     if not d:
@@ -261,6 +262,7 @@ CANONICAL_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def label(d: frozenset) -> str:
     """Canonical unit label of a dimension (`t/an`), or its description."""
     return CANONICAL_LABELS.get(d, describe(d))
