@@ -503,13 +503,15 @@ def validate(doc: Document, lib: Library) -> tuple[Inventaire | None, list[Probl
         kind = "une liste" if isinstance(doc.data, list) else "une valeur seule"
         problems.append(Problem(doc.file, 1, 1, "", f"le fichier contient {kind} ; un inventaire est une section de clés (version, entreprise, annee, flux…)"))
         return None, problems
+    warned = units.warning_count
     try:
         inv = Inventaire.model_validate(doc.data)
     except ValidationError as exc:
         problems.extend(_problems_from(exc, doc))
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         return None, problems
-    _quantity_warnings(inv, doc, (), problems)
+    if units.warning_count != warned:
+        _quantity_warnings(inv, doc, (), problems)
     errors = cross_check(inv, doc, lib)
     problems.extend(errors)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))

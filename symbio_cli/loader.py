@@ -10,23 +10,43 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 
 import yaml
 
 from symbio_cli.errors import Problem
 
 try:  # libyaml when present (7x faster), the pure-Python composer otherwise
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the build of PyYAML
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _BaseLoader
+
+_CORE = "tag:yaml.org,2002:"
+_IMPLICIT = "tag:symbio:implicite"  # an untagged scalar: typed by our own rules below
+
+
+class _Loader(_BaseLoader):
+    """The C composer without PyYAML's YAML 1.1 implicit typing.
+
+    We type scalars ourselves (only true/false are booleans, 012 is 12), so the
+    per-scalar regular-expression resolver PyYAML runs in Python is skipped.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return _IMPLICIT
+        return _CORE + ("seq" if kind is yaml.SequenceNode else "map")
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 
-_CORE = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")} | {_IMPLICIT}
 _INT_RE = re.compile(r"^[-+]?\d+$")
 _FLOAT_RE = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -38,24 +58,64 @@ _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("
 Path = tuple  # of str | int
 
 
-@dataclass
 class Document:
-    """A loaded YAML document: its data and where each path stands in the file."""
+    """A loaded YAML document: its data, and where each path stands in the file.
 
-    file: str
-    data: object
-    # path -> (line, column) of the key (for mappings) or of the item (for lists)
-    keys: dict = field(default_factory=dict)
-    # path -> (line, column) of the value
-    values: dict = field(default_factory=dict)
-    warnings: list = field(default_factory=list)
+    Positions are read from the composed node tree only when asked for (an
+    error to locate), so a valid file pays nothing for them.
+    """
+
+    def __init__(self, file: str, data: object, root=None, warnings: list | None = None):
+        self.file = file
+        self.data = data
+        self.root = root
+        self.warnings = warnings if warnings is not None else []
+        self._keys: dict | None = None
+        self._values: dict | None = None
+
+    def _index(self) -> None:
+        keys: dict = {}
+        values: dict = {}
+        stack = [((), self.root)] if self.root is not None else []
+        seen: set[int] = set()
+        while stack:
+            path, node = stack.pop()
+            if id(node) in seen:  # an alias: its anchor was indexed already
+                continue
+            seen.add(id(node))
+            values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    child = path + (key_node.value,)
+                    if child not in keys:
+                        keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                        stack.append((child, value_node))
+            elif isinstance(node, yaml.SequenceNode):
+                for i, item in enumerate(node.value):
+                    keys[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                    stack.append((path + (i,), item))
+        self._keys, self._values = keys, values
+
+    @property
+    def keys(self) -> dict:
+        """path -> (line, column) of the key (mappings) or of the item (lists)."""
+        if self._keys is None:
+            self._index()
+        return self._keys
+
+    @property
+    def values(self) -> dict:
+        """path -> (line, column) of the value."""
+        if self._values is None:
+            self._index()
+        return self._values
 
     def where(self, path: Path, value: bool = False) -> tuple[int | None, int | None]:
         """Closest known position of a path: its value, its key, or an ancestor's."""
         path = tuple(path)
+        keys, values = self.keys, self.values
         while True:
-            table = (self.values, self.keys) if value else (self.keys, self.values)
-            for t in table:
+            for t in ((values, keys) if value else (keys, values)):
                 if path in t:
                     return t[path]
             if not path:
@@ -131,7 +191,7 @@ def loads(text: str, name: str = "<texte>") -> Document | list[Problem]:
         return [Problem(name, None, None, "", f"YAML invalide : {_french_yaml(str(exc))}")]
     except RecursionError:
         return [Problem(name, None, None, "", "YAML trop imbriqué")]
-    doc = Document(name, None)
+    doc = Document(name, None, root)
     if root is None:
         return [Problem(name, 1, 1, "", "fichier vide : un inventaire commence par « version: 1 »")]
     try:
@@ -176,7 +236,7 @@ def _french_yaml(message: str) -> str:
 
 
 class _Builder:
-    """Turns composed nodes into dicts/lists/scalars, recording positions."""
+    """Turns composed nodes into dicts/lists/scalars, refusing what we do not accept."""
 
     def __init__(self, doc: Document):
         self.doc = doc
@@ -195,9 +255,11 @@ class _Builder:
         self.seen.add(id(node))
         if node.tag not in _ALLOWED_TAGS:
             raise _Refused(node, f"étiquette YAML interdite « {node.tag} » : seules les valeurs simples sont acceptées")
-        self.doc.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
+            first: dict = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise _Refused(key_node, "clé composée interdite : une clé est un mot")
@@ -205,18 +267,12 @@ class _Builder:
                 if key == "<<":
                     raise _Refused(key_node, "la fusion YAML « << » n'est pas acceptée")
                 if key in out:
-                    first = self.doc.keys[path + (key,)][0]
-                    raise _Refused(key_node, f"clé « {key} » en double (déjà à la ligne {first})")
-                self.doc.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                    line = first[key].start_mark.line + 1
+                    raise _Refused(key_node, f"clé « {key} » en double (déjà à la ligne {line})")
+                first[key] = key_node
                 out[key] = self.build(value_node, path + (key,), depth + 1)
             return out
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for i, item in enumerate(node.value):
-                self.doc.keys[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-                items.append(self.build(item, path + (i,), depth + 1))
-            return items
-        return self.scalar(node)
+        return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
 
     @staticmethod
     def scalar(node):

@@ -83,7 +83,7 @@ def _one(args) -> dict:
         if outcome.ok:
             result = outcome.result
             if target:
-                write_atomic(target, render(result, fmt, lang, date))
+                write_atomic(target, render(result, fmt, lang, date), durable=False)
             row["entreprise"] = result.entreprise["nom"]
             row["flux"] = len(result.flux)
             t = result.totaux

@@ -2,46 +2,35 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import math
 
 from symbio_cli import __version__
 from symbio_cli.result import AuditResult
 
 SCHEMA = "symbio.audit/1"
-
-
-def _clean(value):
-    """JSON-safe values: no -0.0, no NaN; tuples as lists."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return 0.0 if value == 0 else value
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
+_MUTUALISATION_ONLY = ("forme", "repartition", "cout_groupe_cad", "economie_groupe_cad", "stable",
+                       "coalition_bloquante", "membres")
 
 
 def _scenario(sc) -> dict:
-    out = dataclasses.asdict(sc)
-    if sc.type != "mutualisation":
-        for key in ("forme", "repartition", "cout_groupe_cad", "economie_groupe_cad", "stable",
-                    "coalition_bloquante", "membres"):
-            out.pop(key, None)
+    out = dict(vars(sc))
+    if sc.type == "mutualisation":
+        out["membres"] = [dict(vars(m)) for m in sc.membres]
+    else:
+        for key in _MUTUALISATION_ONLY:
+            del out[key]
+    return out
+
+
+def _stream(s) -> dict:
+    out = dict(vars(s))
+    out["scenarios"] = [_scenario(sc) for sc in s.scenarios]
     return out
 
 
 def to_dict(result: AuditResult, date: str) -> dict:
     """The report as a plain dict, in the contract's key order."""
-    flux = []
-    for s in result.flux:
-        row = dataclasses.asdict(s)
-        row["scenarios"] = [_scenario(sc) for sc in s.scenarios]
-        flux.append(row)
-    return _clean({
+    return {
         "schema": SCHEMA,
         "version": __version__,
         "date": date,
@@ -49,15 +38,23 @@ def to_dict(result: AuditResult, date: str) -> dict:
         "entreprise": result.entreprise,
         "annee": result.annee,
         "periode_donnees": result.periode_donnees,
-        "flux": flux,
-        "conteneurs": [dataclasses.asdict(c) for c in result.conteneurs],
-        "totaux": dataclasses.asdict(result.totaux),
-        "politique": [dataclasses.asdict(p) for p in result.politique],
-        "facteurs_utilises": [dataclasses.asdict(f) for f in result.facteurs_utilises],
-        "avertissements": [dataclasses.asdict(w) for w in result.avertissements],
-    })
+        "flux": [_stream(s) for s in result.flux],
+        "conteneurs": [vars(c) for c in result.conteneurs],
+        "totaux": vars(result.totaux),
+        "politique": [vars(p) for p in result.politique],
+        "facteurs_utilises": [vars(f) for f in result.facteurs_utilises],
+        "avertissements": [vars(w) for w in result.avertissements],
+    }
 
 
-def render(result: AuditResult, date: str) -> str:
-    """Deterministic JSON text (same inventory, same bytes)."""
-    return json.dumps(to_dict(result, date), ensure_ascii=False, indent=2) + "\n"
+def render(result: AuditResult, date: str, pretty: bool = False) -> str:
+    """Deterministic JSON text (same inventory, same bytes).
+
+    Compact by default: json's C encoder only runs without indentation, and a
+    batch of a thousand reports would spend most of its time here otherwise.
+    The method never produces NaN or infinities (allow_nan=False proves it).
+    """
+    data = to_dict(result, date)
+    if pretty:
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
