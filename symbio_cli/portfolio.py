@@ -188,6 +188,7 @@ def write_summary(rows: list[dict], folder: str, date: str) -> None:
     from symbio_cli.report_text import render_summary
 
     write_atomic(os.path.join(folder, "sommaire.md"), render_summary(good, bad, date, "md"))
+    write_atomic(os.path.join(folder, "sommaire.html"), render_summary(good, bad, date, "html"))
 
 
 def _csv(value):
