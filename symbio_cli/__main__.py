@@ -1,5 +1,5 @@
 """Point d'entrée `python -m symbio_cli`."""
 
-from symbio_cli.cli import main
+from symbio_cli.cli import entry
 
-main()
+entry()

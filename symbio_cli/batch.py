@@ -37,10 +37,20 @@ def run_audit(files, missing, lib, fmt, output, lang, jobs, date, overlay) -> in
             print(f"rapport écrit dans {output}", file=sys.stderr)
         else:
             sys.stdout.write(text)
+        _terminal_summary(outcome.result, lang)
         return ExitCode.INVALID if failed else ExitCode.OK
     from symbio_cli.portfolio import run_portfolio
 
     return run_portfolio(files, lib, fmt or "md", output, lang, jobs, date, overlay, failed)
+
+
+def _terminal_summary(result, lang: str) -> None:
+    """The rich summary, for people only: on stderr, and only when stderr is a terminal."""
+    from symbio_cli import terminal
+
+    if terminal.wanted(sys.stderr):
+        sys.stdout.flush()
+        terminal.render_summary(result, lang, file=sys.stderr)
 
 
 def _format_from_name(name: str | None) -> str | None:

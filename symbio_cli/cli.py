@@ -10,10 +10,18 @@ import sys
 
 import click
 
-from symbio_cli import __version__
+from symbio_cli import __version__, cli_fr
 from symbio_cli.errors import ExitCode
 
+cli_fr.install()
+
 CONTEXT = {"help_option_names": ["-h", "--aide", "--help"], "max_content_width": 100}
+
+
+def _gh_property(value: str) -> str:
+    """A GitHub workflow-command property value, escaped (%, CR, LF, :, ,)."""
+    return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            .replace(":", "%3A").replace(",", "%2C"))
 
 
 def _err(message: str) -> None:
@@ -47,9 +55,10 @@ facteurs_option = click.option(
 )
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]…")
 @click.version_option(__version__, "-V", "--version", prog_name="symbio", message="%(prog)s %(version)s")
-def main() -> None:
+@click.option("--verbose", is_flag=True, help="Afficher la trace complète d'une erreur interne (pour signaler un bogue).")
+def main(verbose: bool = False) -> None:
     """symbio : coûts des matières résiduelles et gains de la symbiose industrielle.
 
     \b
@@ -81,6 +90,9 @@ def valider(fichiers, overlay, fmt, strict):
     files, missing = _inputs(fichiers)
     lib = _library(overlay)
     results = []
+    if not files and not missing:
+        _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + ", ".join(fichiers))
+        sys.exit(ExitCode.INVALID)
     for name in missing:
         results.append((name, [Problem(name, None, None, "", "fichier introuvable")]))
     for name in files:
@@ -110,7 +122,7 @@ def valider(fichiers, overlay, fmt, strict):
             for p in problems:
                 if fmt == "github":
                     level = "warning" if p.severity == "avertissement" else "error"
-                    attrs = f"file={p.file}"
+                    attrs = f"file={_gh_property(p.file)}"
                     if p.line:
                         attrs += f",line={p.line}"
                         if p.column:
@@ -268,5 +280,136 @@ def completion(shell):
     click.echo(comp.source())
 
 
+@main.command("territoire", context_settings=CONTEXT)
+@click.argument("fichiers", nargs=-1, metavar="FICHIER…")
+@click.option("-f", "--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default=None,
+              help="Format du rapport (md par défaut ; sinon d'après l'extension de -o).")
+@click.option("-o", "--sortie", metavar="FICHIER",
+              help="Fichier du rapport (un dossier : territoire.<format> dedans). Défaut : la sortie standard.")
+@click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Langue du rapport.")
+@facteurs_option
+@click.option("--rayon", "rayon", default="15", show_default=True, metavar="KM",
+              help="Distance routière maximale entre les membres d'un contrat de groupe (km).")
+@click.option("--rayon-partage", "rayon_partage", default="0,3", show_default=True, metavar="KM",
+              help="Distance routière maximale pour partager un seul conteneur (km ; 0 : jamais).")
+@click.option("--repartition", type=click.Choice(["proportionnelle", "shapley"]), default="proportionnelle",
+              show_default=True, help="Partage du coût d'un groupe : aux levées (au volume) ou selon Shapley.")
+@click.option("--attribution-ges", "attribution", default="50", show_default=True, metavar="POURCENT",
+              help="Part des GES évités attribuée au fournisseur (le reste au preneur).")
+@click.option("--anonymiser", is_flag=True,
+              help="Codes stables au lieu des noms ; aucun total de moins de 3 entreprises "
+                   "(la variable SYMBIO_SEL rend les codes impossibles à deviner d'après les noms).")
+@click.option("--date", metavar="AAAA-MM-JJ", help="Date imprimée dans le rapport (reproductibilité).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processus pour lire et auditer les inventaires (défaut : les cœurs, dès 50 fichiers).")
+def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, repartition, attribution,
+               anonymiser, date, jobs):
+    """Synergies d'un territoire (une MRC) : substitutions, mutualisations, carte, pistes d'atelier.
+
+    \b
+    Exemples :
+      symbio territoire exemples/mrc-cote-de-beaupre/             rapport Markdown à l'écran
+      symbio territoire mrc/ -f html -o atelier.html
+      symbio territoire mrc/ -f json --anonymiser                  pour publication
+      symbio territoire mrc/ -f csv -o appariements.csv            pour les outils de la MRC
+
+    Les fichiers invalides sont signalés (fichier:ligne:colonne) et écartés ;
+    code de sortie 1 s'il y en a, après avoir traité les autres.
+    """
+    import math
+    import stat
+
+    from symbio_cli import report_territory, territory
+
+    def number(text, name, low, high):
+        try:
+            value = float(str(text).strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
+        except ValueError:
+            raise click.BadParameter(f"nombre attendu (ex. {low + 1:g} ou 0,3), pas « {text} »",
+                                     param_hint=name) from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise click.BadParameter(f"valeur entre {low:g} et {high:g} attendue", param_hint=name)
+        return value
+
+    options = territory.Options(
+        rayon_km=number(rayon, "--rayon", 0, 1000), rayon_partage_km=number(rayon_partage, "--rayon-partage", 0, 100),
+        repartition=repartition, attribution_ges=number(attribution, "--attribution-ges", 0, 100) / 100,
+        anonymiser=anonymiser, sel=territory.default_salt(),
+    )
+    day = _report_date(date)
+    files, missing = _inputs(fichiers)
+    lib = _library(overlay)
+    if fmt is None:
+        ext = os.path.splitext(sortie or "")[1].lower()
+        fmt = next((k for k, e in report_territory.EXTENSIONS.items() if e == ext), "md")
+    target = sortie
+    if sortie and os.path.isdir(sortie):
+        target = os.path.join(sortie, "territoire" + report_territory.EXTENSIONS[fmt])
+    if target and os.path.exists(target):
+        for f in files:
+            try:
+                if os.path.samefile(target, f):
+                    _err(f"{target} : c'est un inventaire ; rien n'est écrasé")
+                    sys.exit(ExitCode.USAGE)
+            except OSError:
+                continue
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(files) >= 50 else 1
+    failed = len(missing)
+    for name in missing:
+        _err(f"{name}: fichier introuvable")
+    firms = []
+    for path, data, problems in territory.load_all(files, lib, jobs, overlay):
+        for p in problems:
+            _err(p.format())
+        if data is None:
+            failed += 1
+        else:
+            firms.append(data)
+    if not firms:
+        _err("aucun inventaire valide : pas de rapport")
+        sys.exit(ExitCode.INVALID)
+    result = territory.analyse(firms, lib, options)
+    text = report_territory.render(result, lib, fmt, langue, day)
+    if target:
+        try:
+            special = os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode)
+            if special:  # /dev/null, a pipe: write through it, never replace it
+                with open(target, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(text)
+            else:
+                from symbio_cli.files import write_atomic
+
+                write_atomic(target, text)
+        except OSError as exc:
+            _err(f"{target} : écriture impossible ({exc.strerror or exc})")
+            sys.exit(ExitCode.USAGE)
+        _err(f"rapport écrit dans {target}")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    t = result.totaux
+    _err(f"{len(firms)} inventaire(s) lu(s), {failed} en échec ; {t.appariements} appariement(s), "
+         f"{t.mutualisations} mutualisation(s)")
+    sys.exit(ExitCode.INVALID if failed else ExitCode.OK)
+
+
+def entry() -> None:
+    """Console entry point: no traceback for the user, a clear exit code."""
+    verbose = "--verbose" in sys.argv[1:]
+    try:
+        main.main(prog_name="symbio", standalone_mode=True)
+    except KeyboardInterrupt:
+        _err("interrompu : aucun rapport partiel n'a été écrit")
+        sys.exit(130)
+    except Exception as exc:  # a bug, not bad input: say so and how to report it
+        if verbose:
+            raise
+        _err(f"erreur interne de symbio ({type(exc).__name__}: {exc}).")
+        _err("Relancez avec --verbose pour la trace complète et signalez-la.")
+        sys.exit(ExitCode.USAGE)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

@@ -13,7 +13,7 @@ import math
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, ValidationError,
+from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, StrictBool, ValidationError,
                       WithJsonSchema, field_validator)
 from pydantic_core import PydanticCustomError
 
@@ -188,7 +188,7 @@ Storage = Annotated[Union[Quantity, Entreposage], PlainValidator(_storage), With
 class Gestion(Strict):
     mode: Mode
     tarif: Q(PRICE, sign="any", doc="tarif par tonne avant redevance (négatif : ristourne)") | None = None
-    redevance_incluse: bool = False
+    redevance_incluse: StrictBool = False
     collecte: Collecte | None = None
     conteneur: Slug | None = None
     frais_fixes: Q(MONEY_RATE, doc="autres frais annuels, ex. 0 $/an") | None = None
@@ -202,7 +202,7 @@ StatutReglementaire = Literal["inconnu", "exempte", "declaration", "autorisation
 class Substitution(Strict):
     type: Literal["substitution"]
     nom: Text | None = None
-    retenu: bool = False
+    retenu: StrictBool = False
     statut: Statut = "idee"
     statut_reglementaire: StatutReglementaire = "inconnu"
     preneur: Text | None = None
@@ -232,7 +232,7 @@ class Partenaire(Strict):
 class Mutualisation(Strict):
     type: Literal["mutualisation"]
     nom: Text | None = None
-    retenu: bool = False
+    retenu: StrictBool = False
     statut: Statut = "idee"
     statut_reglementaire: StatutReglementaire = "inconnu"
     forme: Literal["conteneur_partage", "contrat_groupe"] = "conteneur_partage"
@@ -476,10 +476,16 @@ def cross_check(inv: Inventaire, doc: Document, lib: Library) -> list[Problem]:
         check_material(("intrants", i, "matiere"), item.matiere, inputs=True)
     for key, q in inv.hypotheses.items():
         path = ("hypotheses", key)
-        if not lib.known_prefix(key):
-            add(path, f"clé de facteur inconnue « {key} »{_hint(key, lib.factors)}", on_value=False)
-            continue
-        expected = lib.dims_under(key)
+        known = key
+        if not lib.known_prefix(known):
+            # a leaf the library lacks (a region, a material) under a known level
+            parent = key.rsplit(".", 1)[0] if "." in key else ""
+            if parent and lib.known_prefix(parent) and key.count(".") >= 2:
+                known = parent
+            else:
+                add(path, f"clé de facteur inconnue « {key} »{_hint(key, lib.factors)}", on_value=False)
+                continue
+        expected = lib.dims_under(known)
         if q.dims not in expected and not (not q.dims and len(expected) == 1 and not next(iter(expected))):
             wanted = " ou ".join(units.label(d) or "nombre" for d in expected)
             add(path, f"« {q.text} » : unité incompatible avec « {key} » (attendu : {wanted})")
@@ -518,6 +524,22 @@ def validate(doc: Document, lib: Library) -> tuple[Inventaire | None, list[Probl
     return (None if errors else inv), problems
 
 
+def _enums(schema: dict) -> None:
+    """Known values of the default library, so editors can complete them."""
+    from symbio_cli import factors
+
+    lib = factors.load()
+    defs = schema.get("definitions", {})
+    materials = sorted(lib.materials)
+    if "Flux" in defs:
+        defs["Flux"]["properties"]["matiere"]["enum"] = materials
+    if "Intrant" in defs:
+        defs["Intrant"]["properties"]["matiere"]["enum"] = sorted(set(materials) | set(lib.input_categories))
+    if "Entreprise" in defs and lib.regions:
+        defs["Entreprise"]["properties"]["region"]["enum"] = sorted(lib.regions)
+    schema["properties"]["version"]["const"] = SCHEMA_VERSION
+
+
 def json_schema() -> dict:
     """Draft-07 JSON Schema of the inventory, generated from the models."""
     from pydantic.json_schema import GenerateJsonSchema
@@ -531,6 +553,7 @@ def json_schema() -> dict:
     schema = Inventaire.model_json_schema(ref_template="#/definitions/{model}", schema_generator=Draft07)
     if "$defs" in schema:
         schema["definitions"] = schema.pop("$defs")
+    _enums(schema)
     schema["title"] = "Inventaire symbio"
     schema["$id"] = "https://symbio.quebec/inventaire.schema.json"
     schema["description"] = "Inventaire des matières résiduelles d'une usine (symbio, version 1)."

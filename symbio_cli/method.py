@@ -493,7 +493,9 @@ class _Audit:
             "part": p, "prix_cad_t": sc.prix.value, "cout_unitaire_evite_cad_t": unit_cost,
             "elimination_evitee_cad": m_s * unit_cost, "conteneur_avant_cad": k_before,
             "conteneur_apres_cad": k_after, "levees_apres": lifts_after, "voyages": trips,
-            "transport_cad": transport, "preparation_cad": preparation, "nouveau_conteneur_cad": k_new,
+            "transport_cad": transport, "preparation_cad": preparation,
+            "transport_tarif": None if t is None else units.display(t.value, t.dims)[0],
+            "transport_unite": None if t is None else units.display(t.value, t.dims)[1], "nouveau_conteneur_cad": k_new,
             "frais_fixes_cad": fixed, "distance_km": None if distance is None else distance / 1000,
             "investissement_cad": _v(sc.investissement, 0.0), "penalite_cad": _v(sc.penalite, 0.0),
         }

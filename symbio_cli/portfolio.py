@@ -127,7 +127,7 @@ def run_portfolio(files, lib, fmt, output, lang, jobs, date, overlay, failed) ->
     progress.close()
     failed += sum(1 for r in rows if not r["ok"])
     if output:
-        write_summary(rows, output, date)
+        write_summary(rows, output, date, lang)
     else:
         _print_table(rows)
     print(f"{sum(1 for r in rows if r['ok'])} inventaire(s) audité(s), {failed} en échec", file=sys.stderr)
@@ -168,7 +168,7 @@ def _sorted(rows):
     return good, bad
 
 
-def write_summary(rows: list[dict], folder: str, date: str) -> None:
+def write_summary(rows: list[dict], folder: str, date: str, lang: str = "fr") -> None:
     """sommaire.{json,csv,md}: one row per inventory, by net savings."""
     good, bad = _sorted(rows)
     payload = {
@@ -187,8 +187,8 @@ def write_summary(rows: list[dict], folder: str, date: str) -> None:
     write_atomic(os.path.join(folder, "sommaire.csv"), buf.getvalue())
     from symbio_cli.report_text import render_summary
 
-    write_atomic(os.path.join(folder, "sommaire.md"), render_summary(good, bad, date, "md"))
-    write_atomic(os.path.join(folder, "sommaire.html"), render_summary(good, bad, date, "html"))
+    write_atomic(os.path.join(folder, "sommaire.md"), render_summary(good, bad, date, "md", lang))
+    write_atomic(os.path.join(folder, "sommaire.html"), render_summary(good, bad, date, "html", lang))
 
 
 def _csv(value):

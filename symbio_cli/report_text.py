@@ -1,26 +1,845 @@
-"""Markdown and HTML reports, rendered with Jinja2 from the AuditResult."""
+"""Markdown and HTML reports, rendered with Jinja2 from the AuditResult.
+
+Python builds a view (every figure already formatted, every sentence already
+chosen, the arithmetic of each scenario written out); the templates only lay
+it out. One Jinja2 Environment, built once: StrictUndefined, autoescape on for
+everything but the Markdown templates (`*.md.j2`, which escape through the
+`md` filter instead), templates read through importlib.resources.
+
+An arithmetic line is printed only when its terms give its result (checked
+here on the unrounded values); otherwise the line shows the result alone, so
+a report never shows a sum that does not add up.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
+import os
+import re
+
+from symbio_cli import __version__, charts, i18n
+from symbio_cli.factors import ELIMINATION_MODES, MODES
+from symbio_cli.numbers import (format_money, format_number, format_percent, format_quantity, format_sig,
+                                money_digits, round_half_up, sig_digits)
 from symbio_cli.result import AuditResult
+
+EPS = 1e-9
+TIMES, DIV, MINUS = "×", "÷", "−"
+YD3 = 0.764554857984  # m³ per cubic yard
+SOURCES_ORDER = ("pesee", "facture", "caracterisation", "estimation")
+
+# -- Jinja2 environment ----------------------------------------------------------------
+
+
+def _autoescape(name: str | None) -> bool:
+    """Escape everything except the Markdown templates (which use the `md` filter).
+
+    Template names end in `.j2` (package data), so select_autoescape's
+    extension match would not apply: the rule is written out here.
+    """
+    return not (name or "").endswith(".md.j2")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#~]|(?<![^\W_])_|_(?![^\W_]))")
+_MD_SPACE = re.compile(r"[\r\n\t\f\v\u2028\u2029]+")
+
+
+def md(value) -> str:
+    """Text made inert in Markdown, tables included.
+
+    Backslash-escapes `\\ ` * [ ] < > | # ~`, and `_` at a word's edge (so
+    `|` cannot split a table cell, raw HTML and links stay text, and
+    `bois_residus` stays readable), and turns line breaks into spaces (a
+    newline would end a table row).
+    """
+    text = "" if value is None else str(value)
+    text = _MD_SPACE.sub(" ", text)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _read_template(name: str):
+    source = importlib.resources.files("symbio_cli.templates").joinpath(name).read_text(encoding="utf-8")
+    return source, name, lambda: True
+
+
+@functools.lru_cache(maxsize=1)
+def environment():
+    """The one Jinja2 Environment of symbio's reports (built once)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_read_template),
+        autoescape=_autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["md"] = md
+    env.filters["money"] = lambda v, lang="fr", digits=0: format_money(v, lang, digits)
+    env.filters["percent"] = lambda v, lang="fr", digits=0: format_percent(v, lang, digits)
+    env.filters["number"] = lambda v, lang="fr", digits=0: format_number(v, lang, digits)
+    return env
+
+
+# -- formatting bound to a language ------------------------------------------------------
+
+
+class _F:
+    """Number formatting and small arithmetic phrases in one language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def money(self, v, digits=0):
+        return format_money(v, self.lang, digits)
+
+    def price(self, v, per="t"):
+        return format_money(v, self.lang, None, i18n.unit(per, self.lang))
+
+    def t(self, v, digits=1):
+        return format_quantity(v, "t", self.lang, digits)
+
+    def m3(self, v, digits=1):
+        return format_quantity(v, "m³", self.lang, digits)
+
+    def m2(self, v):
+        return format_quantity(v, "m²", self.lang, 1, trim=True)
+
+    def ghg(self, v):
+        return format_quantity(v, "t CO₂e", self.lang, 1)
+
+    def pct(self, v, digits=0):
+        return format_percent(v, self.lang, digits)
+
+    def num(self, v, digits=1, trim=True):
+        return format_number(v, self.lang, digits, trim)
+
+    def sig(self, v, sig=4):
+        return format_sig(v, self.lang, sig)
+
+    def years(self, y):
+        n = format_number(y, self.lang, 1, trim=True)
+        text = i18n.text("a.an" if round_half_up(y, 1) < 2 else "a.ans", self.lang, n=n)
+        if y < 2:
+            months = int(round_half_up(y * 12, 0))
+            text += f" ({i18n.text('a.mois', self.lang, n=max(months, 1))})"
+        return text
+
+    def _value(self, v):
+        """A price without its unit, signed: `98` (fr) or `$98` (en)."""
+        if self.lang == "en":
+            return format_money(v, "en", None)
+        return format_number(v, "fr", money_digits(v))
+
+    def unit_sum(self, values, per="t"):
+        """`(98 + 36) $/t` (fr) / `($98 + $36)/t` (en); one value: `98 $/t`."""
+        if len(values) == 1:
+            return self.price(values[0], per)
+        parts = []
+        for i, v in enumerate(values):
+            text = self._value(v)
+            parts.append(f"({text})" if i and v < 0 else text)
+        inner = " + ".join(parts)
+        unit = i18n.unit(per, self.lang)
+        return f"({inner})/{unit}" if self.lang == "en" else f"({inner})\u00a0$/{unit}"
+
+    def unit_diff(self, a, b, per="t"):
+        """`(-20 − (-25)) $/t` (fr) / `(-$20 − (-$25))/t` (en)."""
+        left, right = self._value(a), self._value(b)
+        right = f"({right})" if b < 0 else right
+        unit = i18n.unit(per, self.lang)
+        inner = f"{left} {MINUS} {right}"
+        return f"({inner})/{unit}" if self.lang == "en" else f"({inner})\u00a0$/{unit}"
+
+    def signed(self, terms):
+        """`a + b − c` from [(value, sign)], each shown as money, signs folded."""
+        out = ""
+        for i, (v, sign) in enumerate(terms):
+            eff = v * sign
+            if i == 0:
+                out = self.money(eff)
+            else:
+                shown = round_half_up(eff, 0)
+                op = MINUS if shown < 0 else "+"
+                out += f" {op} {self.money(abs(eff))}"
+        return out
+
+
+def _agrees(a: float, b: float) -> bool:
+    return abs(a - b) <= max(0.005, 1e-6 * max(abs(a), abs(b)))
+
+
+def _t(key: str, lang: str, **values) -> str:
+    return i18n.text(key, lang, **values)
+
+
+# -- library labels (materials, regions) ------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _library():
+    from symbio_cli import factors
+
+    return factors.load(None)
+
+
+def _material(key: str, lang: str) -> str:
+    m = _library().materials.get(key)
+    if m is None:
+        return key
+    return m.en if lang == "en" else m.fr
+
+
+def _material_note(key: str) -> str:
+    m = _library().materials.get(key)
+    return m.note if m is not None else ""
+
+
+def _region(key: str, lang: str) -> str:
+    r = _library().regions.get(key) or {}
+    return r.get(lang) or r.get("fr") or key
+
+
+# -- the view ------------------------------------------------------------------------------
+
+
+def build_view(result: AuditResult, lang: str, date: str, with_charts: bool = False) -> dict:
+    """Everything the templates print, formatted, in reading order."""
+    f = _F(lang)
+    L = i18n.labels(lang)
+    t = result.totaux
+    e = result.entreprise
+    containers = {c.id: c for c in result.conteneurs}
+    factors = {u.cle: u for u in result.facteurs_utilises}
+    fichier = os.path.basename(result.fichier) if result.fichier else ""
+
+    meta = []
+    place = ", ".join(x for x in (e.get("municipalite"), e.get("mrc") and f"MRC {e['mrc']}") if x)
+    if place:
+        meta.append((L["meta.lieu"], place))
+    meta.append((L["meta.region"], _region(result.region, lang)))
+    if e.get("scian"):
+        meta.append((L["meta.scian"], e["scian"]))
+    meta.append((L["meta.annee"], str(result.annee)))
+    if result.periode_donnees:
+        meta.append((L["meta.periode"], result.periode_donnees))
+    meta.append((L["meta.date"], date))
+    if fichier:
+        meta.append((L["meta.fichier"], fichier))
+
+    retained = [(s, s.scenarios[s.scenario_retenu]) for s in result.flux if s.scenario_retenu is not None]
+    if retained:
+        retenus = _t("resume.retenus", lang, liste=" ; ".join(sc.nom for _, sc in retained) if lang == "fr"
+                     else "; ".join(sc.nom for _, sc in retained))
+    else:
+        retenus = L["resume.aucun_retenu"]
+
+    view = {
+        "lang": lang,
+        "L": L,
+        "entreprise": e["nom"],
+        "meta": meta,
+        "unites": _t("resume.unites", lang, annee=result.annee),
+        "retenus": retenus,
+        "figures": figures(result, lang),
+        "taux": _rates(result, f, lang),
+        "destinations": _destinations(result, f, lang),
+        "charts": charts.build(result, lang) if with_charts else [],
+        "gains_rapides": _quick_wins(result, f, lang),
+        "inventaire": _inventory(result, f, lang),
+        "scenarios": _scenarios(result, f, lang, containers, factors),
+        "mutualisations": _pooling(result, f, lang),
+        "reglementaire": _regulatory(result, lang),
+        "methode": i18n.method(lang),
+        "facteurs": _factors(result, f, lang),
+        "avertissements": [
+            {"titre": i18n.warning_code(w.code, lang), "message": w.message,
+             "champ": _t("av.champ", lang, champ=w.champ) if w.champ else ""}
+            for w in result.avertissements
+        ],
+        "note_langue": L["langue_sources"],
+        "pied": _t("pied", lang, version=__version__, date=date, fichier=fichier or "—", annee=result.annee),
+    }
+    return view
+
+
+def _tonne_digits(v: float) -> int:
+    """Whole tonnes from 100 t up, one decimal below (4,8 t, not 5 t)."""
+    return 0 if abs(v) >= 99.95 else 1
+
+
+def figures(result: AuditResult, lang: str) -> list[dict]:
+    """The summary's figures (label, value, detail), formatted: shared by the terminal view."""
+    f = _F(lang)
+    t = result.totaux
+    per = i18n.unit("/an", lang)
+    change = (t.cout_projete_cad / t.cout_actuel_cad - 1) if t.cout_actuel_cad > EPS else None
+    ghg_detail = _t("fig.ges.detail", lang)
+    if t.ges_partiel:
+        ghg_detail += " ; " if lang == "fr" else "; "
+        ghg_detail += _t("fig.ges.partiel", lang)
+    return [
+        {"id": "cout_actuel", "label": _t("fig.cout_actuel", lang), "value": f.money(t.cout_actuel_cad) + per,
+         "detail": _t("fig.cout_actuel.detail", lang, masse=f.t(t.masse_t, _tonne_digits(t.masse_t)) + per,
+                      n=len(result.flux))},
+        {"id": "economies", "label": _t("fig.economies", lang), "value": f.money(t.economies_nettes_cad) + per,
+         "detail": _t("fig.economies.detail", lang, projete=f.money(t.cout_projete_cad) + per,
+                      variation=f.pct(change) if change is not None else "—")},
+        {"id": "revenus", "label": _t("fig.revenus", lang), "value": f.money(t.revenus_substitution_cad) + per,
+         "detail": _t("fig.revenus.detail", lang)},
+        {"id": "mutualisation", "label": _t("fig.mutualisation", lang),
+         "value": f.money(t.economies_mutualisation_cad) + per, "detail": _t("fig.mutualisation.detail", lang)},
+        {"id": "surface", "label": _t("fig.surface", lang), "value": f.m2(t.surface_recuperee_m2),
+         "detail": _t("fig.surface.detail", lang, valeur=f.money(t.valeur_surface_cad) + per)},
+        {"id": "enfouissement", "label": _t("fig.enfouissement", lang),
+         "value": f.t(t.enfouissement_evite_t, _tonne_digits(t.enfouissement_evite_t)) + per,
+         "detail": _t("fig.enfouissement.detail", lang, volume=f.m3(t.enfouissement_evite_m3, 0) + per,
+                      redevance=f.money(t.redevance_evitee_cad) + per)},
+        {"id": "ges", "label": _t("fig.ges", lang), "value": f.ghg(t.ges_evites_tco2e) + per, "detail": ghg_detail},
+        {"id": "taux", "label": _t("fig.taux", lang),
+         "value": f"{f.pct(t.taux_mise_en_valeur_avant)} → {f.pct(t.taux_mise_en_valeur_apres)}",
+         "detail": _t("fig.taux.detail", lang, rec_avant=f.pct(t.taux_recyclage_avant),
+                      rec_apres=f.pct(t.taux_recyclage_apres), el_avant=f.pct(t.taux_elimination_avant),
+                      el_apres=f.pct(t.taux_elimination_apres))},
+    ]
+
+
+def _pct_against(f: _F, rate, target) -> tuple[str, str]:
+    """Rate and target, with one decimal when whole percents would hide a shortfall."""
+    if rate is None or target is None:
+        return f.pct(rate), f.pct(target)
+    digits = 0
+    if rate < target - EPS and round_half_up(rate * 100, 0) >= round_half_up(target * 100, 0):
+        digits = 1
+    return f.pct(rate, digits), f.pct(target, digits)
+
+
+def _rates(result: AuditResult, f: _F, lang: str) -> list[dict]:
+    t = result.totaux
+    rows = [
+        {"label": _t("taux.recyclage", lang), "avant": f.pct(t.taux_recyclage_avant),
+         "apres": f.pct(t.taux_recyclage_apres), "objectif": "", "situation": "", "ok": None},
+        {"label": _t("taux.mise_en_valeur", lang), "avant": f.pct(t.taux_mise_en_valeur_avant),
+         "apres": f.pct(t.taux_mise_en_valeur_apres), "objectif": "", "situation": "", "ok": None},
+        {"label": _t("taux.elimination", lang), "avant": f.pct(t.taux_elimination_avant),
+         "apres": f.pct(t.taux_elimination_apres), "objectif": "", "situation": "", "ok": None},
+    ]
+    for p in result.politique:
+        after, target = _pct_against(f, p.taux_recyclage_apres, p.objectif)
+        if p.objectif is None:
+            ok, situation = None, _t("taux.sans_objectif", lang)
+        elif p.taux_recyclage_apres is not None and p.taux_recyclage_apres >= p.objectif - EPS:
+            ok, situation = True, _t("taux.atteint", lang)
+        else:
+            ok, situation = False, _t("taux.non_atteint", lang)
+        rows.append({
+            "label": _t("taux.famille", lang, famille=i18n.famille(p.famille, lang),
+                        masse=f.t(p.masse_t, _tonne_digits(p.masse_t))),
+            "avant": f.pct(p.taux_recyclage_avant), "apres": after,
+            "objectif": target if p.objectif is not None else "—", "situation": situation, "ok": ok,
+        })
+    return rows
+
+
+def _destinations(result: AuditResult, f: _F, lang: str) -> dict:
+    before, after = charts.destinations(result)
+    modes = [m for m in MODES if m in before or m in after]
+    modes += sorted(m for m in {*before, *after} if m not in MODES)
+    total = result.totaux.masse_t
+    rows = []
+    for m in modes:
+        b, a = before.get(m, 0.0), after.get(m, 0.0)
+        rows.append({"destination": i18n.mode(m, lang), "avant": f.t(b), "apres": f.t(a),
+                     "avant_pct": f.pct(b / total) if total > EPS else "—",
+                     "apres_pct": f.pct(a / total) if total > EPS else "—",
+                     "ecart": ("+" if round_half_up(a - b, 1) > 0 else "") + f.t(a - b),
+                     "elimination": m in ELIMINATION_MODES})
+    return {"rows": rows, "total": f.t(total)}
+
+
+def _quick_wins(result: AuditResult, f: _F, lang: str) -> dict:
+    names = {s.id: s.nom for s in result.flux}
+    rows = []
+    for c in result.conteneurs:
+        if c.surdimensionnement_cad <= EPS:
+            continue
+        expected = (c.levees_avant - c.levees_besoin) * c.frais_levee_cad * (1 + c.surcharge)
+        surcharge = f" {TIMES} (1 + {f.pct(c.surcharge, 1 if round_half_up(c.surcharge * 100, 1) % 1 else 0)})" \
+            if c.surcharge else ""
+        calc = (f"({f.num(c.levees_avant)} {MINUS} {f.num(c.levees_besoin)}) {TIMES} "
+                f"{format_money(c.frais_levee_cad, lang, None)}{surcharge} = {f.money(c.surdimensionnement_cad)}")
+        if not _agrees(expected, c.surdimensionnement_cad):
+            calc = f.money(c.surdimensionnement_cad)
+        emptied = c.levees_apres <= EPS and any(
+            s.scenario_retenu is not None for s in result.flux if s.conteneur == c.id)
+        rows.append({
+            "conteneur": c.id, "flux": " ; ".join(names.get(i, i) for i in c.flux) if lang == "fr"
+            else "; ".join(names.get(i, i) for i in c.flux),
+            "levees": f"{f.num(c.levees_avant)} → {f.num(c.levees_besoin)}",
+            "calcul": calc, "montant": f.money(c.surdimensionnement_cad),
+            "note": _t("gr.note_vide", lang) if emptied else "",
+        })
+    total = sum(c.surdimensionnement_cad for c in result.conteneurs if c.surdimensionnement_cad > EPS)
+    return {"rows": rows, "total": _t("gr.total", lang, montant=f.money(total) + i18n.unit("/an", lang))}
+
+
+def _inventory(result: AuditResult, f: _F, lang: str) -> dict:
+    t = result.totaux
+    sep = " ; " if lang == "fr" else "; "
+    by_source = {k: 0.0 for k in SOURCES_ORDER}
+    for s in result.flux:
+        by_source[s.source_donnees] = by_source.get(s.source_donnees, 0.0) + s.masse_t
+    quality = ""
+    if t.part_masse_pesee is not None and t.masse_t > EPS:
+        others = ", ".join(f"{i18n.source(k, lang)} {f.pct(v / t.masse_t)}" for k, v in by_source.items()
+                           if k != "pesee" and v > EPS) or _t("aucun", lang)
+        quality = _t("inv.qualite", lang, pesee=f.pct(t.part_masse_pesee), autres=others)
+    streams, costs = [], []
+    for s in result.flux:
+        surface = f.num(s.surface_m2, 1)
+        if s.type_entreposage == "exterieur":
+            surface += " (ext.)" if lang == "fr" else " (outdoor)"
+        streams.append({
+            "nom": s.nom, "id": s.id, "matiere": _material(s.matiere, lang), "gestion": i18n.mode(s.mode, lang),
+            "masse": f.num(s.masse_t, 1, False), "volume": f.num(s.volume_m3, 1, False) if s.volume_m3 is not None else "—",
+            "surface": surface, "source": i18n.source(s.source_donnees, lang),
+        })
+        costs.append({
+            "nom": s.nom,
+            "tarif": format_money(s.tarif_cad_t, lang, None) if s.tarif_cad_t is not None else "—",
+            "redevance": format_money(s.redevance_cad_t, lang, None),
+            "elimination": f.money(s.cout_elimination_cad), "collecte": f.money(s.cout_collecte_cad),
+            "frais_fixes": f.money(s.frais_fixes_cad), "cout": f.money(s.cout_actuel_cad),
+        })
+    totals = {
+        "masse": f.num(t.masse_t, 1, False), "volume": f.num(t.volume_m3, 1, False),
+        "surface": f.num(sum(s.surface_m2 for s in result.flux), 1),
+        "elimination": f.money(sum(s.cout_elimination_cad for s in result.flux)),
+        "collecte": f.money(sum(s.cout_collecte_cad for s in result.flux)),
+        "frais_fixes": f.money(sum(s.frais_fixes_cad for s in result.flux)),
+        "cout": f.money(t.cout_actuel_cad),
+    }
+    names = {s.id: s.nom for s in result.flux}
+    boxes = []
+    for c in result.conteneurs:
+        yd3 = c.contenant_m3 / YD3
+        size = f"{f.num(c.contenant_m3)} ({f.num(yd3, 0) if abs(yd3 - round(yd3)) < 0.05 else f.num(yd3)} vg³)" \
+            if lang == "fr" else f"{f.num(c.contenant_m3)} ({f.num(yd3, 0) if abs(yd3 - round(yd3)) < 0.05 else f.num(yd3)} yd³)"
+        boxes.append({
+            "id": c.id, "partage": _t("inv.partage", lang) if c.partage else "",
+            "flux": sep.join(names.get(i, i) for i in c.flux) or "—",
+            "contenant": size, "capacite": f.num(c.capacite_m3),
+            "levees_avant": f.num(c.levees_avant),
+            "levees_origine": _t("inv.declarees" if c.levees_declarees else "inv.calculees", lang),
+            "levees_besoin": f.num(c.levees_besoin), "levees_apres": f.num(c.levees_apres),
+            "cout_avant": f.money(c.cout_avant_cad), "cout_apres": f.money(c.cout_apres_cad),
+        })
+    loose = [s.nom for s in result.flux if s.conteneur is None]
+    return {
+        "qualite": quality, "flux": streams, "couts": costs, "totaux": totals, "conteneurs": boxes,
+        "sans_conteneur": _t("inv.sans_conteneur", lang, liste=sep.join(loose)) if loose else "",
+        "ecart_conjoint": _t("inv.ecart_conjoint", lang, montant=f.money(t.ecart_levees_conjointes_cad))
+        if abs(t.ecart_levees_conjointes_cad) >= 0.5 else "",
+    }
+
+
+def _retained_text(sc, lang):
+    if not sc.retenu:
+        return _t("sc.retenu.non", lang)
+    return _t("sc.retenu.force" if sc.retenu_force else "sc.retenu.meilleur", lang)
+
+
+def _scenarios(result: AuditResult, f: _F, lang: str, containers, factors) -> list[dict]:
+    out = []
+    for s in result.flux:
+        if not s.scenarios:
+            continue
+        table = []
+        items = []
+        for j, sc in enumerate(s.scenarios):
+            table.append({
+                "nom": sc.nom, "type": i18n.type_court(sc.type, lang),
+                "statut": i18n.statut(sc.statut, lang), "gain": f.money(sc.gain_net_cad),
+                "ges": f.num(sc.ges_evites_tco2e, 1, False) if sc.ges_evites_tco2e is not None else _t("nd", lang),
+                "retenu": _retained_text(sc, lang),
+            })
+            facts = [
+                (_t("sc.type", lang), i18n.type_court(sc.type, lang)),
+                (_t("sc.statut", lang), i18n.statut(sc.statut, lang)),
+                (_t("sc.retenu", lang), _retained_text(sc, lang)),
+            ]
+            if sc.preneur:
+                facts.append((_t("sc.preneur", lang), sc.preneur))
+            if sc.type == "substitution":
+                facts.append((_t("sc.filiere", lang), i18n.mode(sc.filiere, lang)))
+            facts.append((_t("sc.gain_net", lang), f.money(sc.gain_net_cad) + i18n.unit("/an", lang)))
+            if sc.type == "substitution":
+                calc, env, payback = _substitution_lines(s, sc, f, lang, containers, factors)
+                facts.append((_t("sc.retour", lang), payback))
+            else:
+                calc, env = _pooling_lines(s, sc, f, lang), []
+            items.append({"id": f"sc-{s.id}-{j + 1}", "nom": sc.nom, "retenu": sc.retenu, "faits": facts,
+                          "calcul": calc, "environnement": env})
+        out.append({"flux": s.nom, "id": s.id, "caption": _t("sc.caption", lang, flux=s.nom),
+                    "table": table, "details": items})
+    return out
+
+
+def _substitution_lines(s, sc, f: _F, lang, containers, factors):
+    d = sc.detail
+    m = sc.masse_detournee_t
+    p = d.get("part", 1.0)
+    lines = []
+    if abs(p - 1) > EPS:
+        lines.append((_t("a.masse", lang), f"{f.pct(p)} {TIMES} {f.t(s.masse_t)} = {f.t(m)}"))
+    else:
+        lines.append((_t("a.masse", lang), f.t(m)))
+    # cost avoided: disposal, then today's container
+    fee = s.tarif_cad_t or 0.0
+    levy = s.redevance_cad_t
+    elim = d.get("elimination_evitee_cad", m * (fee + levy))
+    terms = [fee, levy] if levy else [fee]
+    if _agrees(m * (fee + levy), elim):
+        lines.append((_t("a.elimination", lang), f"{f.t(m)} {TIMES} {f.unit_sum(terms)} = {f.money(elim)}"))
+    else:
+        lines.append((_t("a.elimination", lang), f.money(elim)))
+    k_before = d.get("conteneur_avant_cad", 0.0)
+    k_after = d.get("conteneur_apres_cad", 0.0)
+    container = containers.get(s.conteneur) if s.conteneur else None
+    if container is not None:
+        lifts_after = d.get("levees_apres")
+        expr = _t("a.conteneur.expr", lang, avant=f.money(k_before), apres=f.money(k_after),
+                  l_avant=f.num(container.levees_avant),
+                  l_apres=f.num(lifts_after) if lifts_after is not None else "—")
+        lines.append((_t("a.conteneur", lang, id=container.id), f"{expr} = {f.money(k_before - k_after)}"))
+        if _agrees(elim + k_before - k_after, sc.cout_evite_cad):
+            lines.append((_t("a.cout_evite", lang),
+                          f"{f.signed([(elim, 1), (k_before - k_after, 1)])} = {f.money(sc.cout_evite_cad)}"))
+        else:
+            lines.append((_t("a.cout_evite", lang), f.money(sc.cout_evite_cad)))
+    # revenue
+    price = d.get("prix_cad_t", 0.0)
+    label = _t("a.revenus" if price >= 0 else "a.revenus.paye", lang)
+    if _agrees(m * price, sc.revenus_cad):
+        lines.append((label, f"{f.t(m)} {TIMES} {f.price(price)} = {f.money(sc.revenus_cad)}"))
+    else:
+        lines.append((label, f.money(sc.revenus_cad)))
+    # new costs
+    new = []
+    prep = d.get("preparation_cad", 0.0)
+    if prep and m > EPS:
+        lines.append((_t("a.preparation", lang), f"{f.t(m)} {TIMES} {f.price(prep / m)} = {f.money(prep)}"))
+        new.append(prep)
+    transport = d.get("transport_cad", 0.0)
+    trips = d.get("voyages")
+    distance = d.get("distance_km")
+    if transport:
+        if trips is not None:
+            dist = format_quantity(distance, "km", lang, 1, trim=True) if distance is not None else "—"
+            lines.append((_t("a.transport", lang),
+                          _t("a.transport.expr", lang, voyages=trips, distance=dist, montant=f.money(transport))))
+        else:
+            lines.append((_t("a.transport", lang), f.money(transport)))
+        new.append(transport)
+    elif trips is not None:
+        lines.append((_t("a.transport", lang), _t("a.transport.preneur", lang)))
+    for key, label in (("nouveau_conteneur_cad", "a.nouveau_conteneur"), ("frais_fixes_cad", "a.frais_fixes")):
+        v = d.get(key, 0.0)
+        if v:
+            lines.append((_t(label, lang), f.money(v)))
+            new.append(v)
+    if new and _agrees(sum(new), sc.couts_cad):
+        expr = (f"{f.signed([(v, 1) for v in new])} = {f.money(sc.couts_cad)}" if len(new) > 1
+                else f.money(sc.couts_cad))
+    elif sc.couts_cad:
+        expr = f.money(sc.couts_cad)
+    else:
+        expr = f"{f.money(0)} ({_t('a.couts.aucun', lang)})"
+    lines.append((_t("a.couts", lang), expr))
+    # net gain
+    if _agrees(sc.cout_evite_cad + sc.revenus_cad - sc.couts_cad, sc.gain_net_cad):
+        expr = f"{f.signed([(sc.cout_evite_cad, 1), (sc.revenus_cad, 1), (sc.couts_cad, -1)])} = {f.money(sc.gain_net_cad)}"
+    else:
+        expr = f.money(sc.gain_net_cad)
+    lines.append((_t("a.gain", lang), expr))
+    # payback
+    invest = d.get("investissement_cad", 0.0)
+    penalty = d.get("penalite_cad", 0.0)
+    if sc.retour_annees is not None:
+        one_time = f"({f.money(invest)} + {f.money(penalty)})" if penalty else f.money(invest)
+        payback = f"{one_time} {DIV} {f.money(sc.gain_net_cad)}{i18n.unit('/an', lang)} = {f.years(sc.retour_annees)}"
+        lines.append((_t("a.retour", lang), payback))
+        payback = f.years(sc.retour_annees)
+    elif invest + penalty <= EPS:
+        payback = _t("a.retour.sans_cout", lang)
+    else:
+        payback = _t("a.retour.sans_gain", lang)
+    # environment
+    env = []
+    if sc.elimination_evitee_t > EPS:
+        env.append((_t("a.elim_t", lang), f.t(sc.elimination_evitee_t)))
+    if sc.enfouissement_evite_t > EPS:
+        if sc.enfouissement_evite_m3:
+            rho = sc.enfouissement_evite_t / sc.enfouissement_evite_m3
+            env.append((_t("a.enfouissement", lang), f"{f.t(sc.enfouissement_evite_t)} {DIV} "
+                        f"{format_quantity(rho, 't/m³', lang, sig_digits(rho, 3), trim=True)} = {f.m3(sc.enfouissement_evite_m3)}"))
+        else:
+            env.append((_t("a.enfouissement", lang), _t("nd", lang)))
+    if sc.redevance_evitee_cad:
+        if _agrees(m * levy, sc.redevance_evitee_cad):
+            env.append((_t("a.redevance", lang), f"{f.t(m)} {TIMES} {f.price(levy)} = {f.money(sc.redevance_evitee_cad)}"))
+        else:
+            env.append((_t("a.redevance", lang), f.money(sc.redevance_evitee_cad)))
+    env.append((_t("a.ges", lang), _ghg_line(s, sc, f, lang, factors)))
+    if abs(sc.surface_recuperee_m2) > EPS:
+        before = s.surface_m2
+        after = before - sc.surface_recuperee_m2
+        expr = _t("a.surface.expr", lang, avant=f.m2(before), apres=f.m2(after), recupere=f.m2(sc.surface_recuperee_m2))
+        if sc.valeur_surface_cad is None:
+            expr += (" ; " if lang == "fr" else "; ") + _t("a.surface.sans_loyer", lang)
+        elif sc.valeur_surface_cad:
+            rent = sc.valeur_surface_cad / sc.surface_recuperee_m2
+            expr += " " + _t("a.surface.valeur", lang, loyer=f.price(rent, "m²/an"),
+                             valeur=f.money(sc.valeur_surface_cad) + i18n.unit("/an", lang))
+        env.append((_t("a.surface", lang), expr))
+    return lines, env, payback
+
+
+def _factor_value(factors, *keys):
+    for k in keys:
+        u = factors.get(k)
+        if u is not None:
+            return u.valeur
+    return None
+
+
+def _ghg_line(s, sc, f: _F, lang, factors) -> str:
+    if sc.ges_evites_tco2e is None:
+        return _t("a.ges.nd", lang)
+    if sc.filiere == s.mode:
+        return _t("a.ges.meme", lang)
+    m = sc.masse_detournee_t
+    ef0 = _factor_value(factors, f"emission.{s.matiere}.{s.mode}")
+    ef1 = _factor_value(factors, f"emission.{s.matiere}.{sc.filiere}")
+    if ef0 is None or ef1 is None:
+        return f.ghg(sc.ges_evites_tco2e)
+    expected = m * (ef0 - ef1)
+    expr = f"{f.t(m)} {TIMES} ({f.sig(ef0)} {MINUS} {'(' + f.sig(ef1) + ')' if ef1 < 0 else f.sig(ef1)}) t\u00a0CO₂e/t"
+    trips = sc.detail.get("voyages")
+    distance = sc.detail.get("distance_km")
+    if distance is not None and trips:
+        truck = _factor_value(factors, "transport.emission_vehicule")
+        if truck is None:
+            return f.ghg(sc.ges_evites_tco2e)
+        expected -= trips * 2 * distance * truck
+        trip_word = "voyages" if lang == "fr" else "trips"
+        expr += (f" {MINUS} {trips} {trip_word} {TIMES} 2 {TIMES} {format_quantity(distance, 'km', lang, 1, trim=True)} "
+                 f"{TIMES} {format_quantity(truck, 't CO₂e/km', lang, sig_digits(truck, 4), trim=True)}")
+    if not _agrees(expected, sc.ges_evites_tco2e):
+        return f.ghg(sc.ges_evites_tco2e)
+    return f"{expr} = {f.ghg(sc.ges_evites_tco2e)}"
+
+
+def _pooling_lines(s, sc, f: _F, lang) -> list[tuple[str, str]]:
+    d = sc.detail
+    lines = []
+    group = sc.forme == "contrat_groupe"
+    cap = d.get("capacite_m3")
+    vol, fill, comp = d.get("contenant_m3"), d.get("taux_remplissage"), d.get("compaction")
+    if not group and cap is not None and None not in (vol, fill, comp):
+        expr = f"{f.m3(vol)} {TIMES} {f.pct(fill)} {TIMES} {f.num(comp, 2)} = {f.m3(cap)}"
+        if not _agrees(vol * fill * comp, cap):
+            expr = f.m3(cap)
+        lines.append((_t("a.capacite", lang), expr))
+    lifts = d.get("levees_groupe")
+    if group:
+        member_lifts = [m.levees or 0.0 for m in sc.membres]
+        if lifts is not None and _agrees(sum(member_lifts), lifts):
+            terms = " + ".join(f.num(x) for x in member_lifts)
+            lines.append((_t("a.levees_groupe", lang), _t("a.levees_somme", lang, termes=terms, levees=f.num(lifts))))
+    elif lifts is not None and cap:
+        total = sum(m.volume_m3 for m in sc.membres)
+        lines.append((_t("a.levees_groupe", lang),
+                      _t("a.levees_groupe.expr", lang, volume=f.m3(total) + i18n.unit("/an", lang), capacite=f.m3(cap),
+                         levees=f.num(lifts, 0))))
+    fee = d.get("frais_levee_cad", 0.0)
+    surcharge = d.get("surcharge", 0.0)
+    rental = 0.0 if group else d.get("location_cad", 0.0)
+    management = d.get("frais_gestion_cad", 0.0)
+    if lifts is not None and sc.cout_groupe_cad is not None:
+        expected = lifts * fee * (1 + surcharge) + rental + management
+        expr = f"{f.num(lifts)} {TIMES} {format_money(fee, lang, None)}"
+        if surcharge:
+            expr += f" {TIMES} (1 + {f.pct(surcharge)})"
+        if rental:
+            expr += f" + {f.money(rental)}"
+        if management:
+            expr += f" + {f.money(management)}"
+        expr += f" = {f.money(sc.cout_groupe_cad)}"
+        if not _agrees(expected, sc.cout_groupe_cad):
+            expr = f.money(sc.cout_groupe_cad)
+        lines.append((_t("a.cout_groupe.contrat" if group else "a.cout_groupe", lang), expr))
+    if sc.economie_groupe_cad is not None and sc.cout_groupe_cad is not None:
+        alone = sum(m.cout_seul_cad for m in sc.membres)
+        lines.append((_t("a.economie_groupe", lang),
+                      f"{f.signed([(alone, 1), (sc.cout_groupe_cad, -1)])} = {f.money(sc.economie_groupe_cad)}"))
+    plant = sc.membres[0] if sc.membres else None
+    if plant is not None:
+        lines.append((_t("a.part_usine", lang), f"{f.money(plant.part_cad)} ({i18n.repartition(sc.repartition, lang)})"))
+    tarif_gain = d.get("gain_tarif_cad", 0.0)
+    if tarif_gain and s.masse_t > EPS and s.tarif_cad_t is not None:
+        pooled = s.tarif_cad_t - tarif_gain / s.masse_t
+        lines.append((_t("a.tarif_groupe", lang),
+                      f"{f.t(s.masse_t)} {TIMES} {f.unit_diff(s.tarif_cad_t, pooled)} = {f.money(tarif_gain)}"))
+    if plant is not None:
+        terms = [(plant.cout_seul_cad, 1), (plant.part_cad, -1)]
+        if tarif_gain:
+            terms.append((tarif_gain, 1))
+        if _agrees(plant.cout_seul_cad - plant.part_cad + tarif_gain, sc.gain_net_cad):
+            lines.append((_t("a.gain_mut", lang), f"{f.signed(terms)} = {f.money(sc.gain_net_cad)}"))
+        else:
+            lines.append((_t("a.gain_mut", lang), f.money(sc.gain_net_cad)))
+    return lines
+
+
+def _pooling(result: AuditResult, f: _F, lang: str) -> list[dict]:
+    out = []
+    for s in result.flux:
+        for sc in s.scenarios:
+            if sc.type != "mutualisation":
+                continue
+            group = sc.forme == "contrat_groupe"
+            rows = []
+            for m in sc.membres:
+                rows.append({
+                    "membre": m.membre,
+                    "mesure": f.num(m.levees, 1) if group else f.num(m.volume_m3, 1, False),
+                    "cout_seul": f.money(m.cout_seul_cad), "estime": m.cout_estime,
+                    "part": f.money(m.part_cad), "economie": f.money(m.economie_cad),
+                })
+            total = {
+                "mesure": f.num(sum((m.levees or 0.0) for m in sc.membres), 1) if group
+                else f.num(sum(m.volume_m3 for m in sc.membres), 1, False),
+                "cout_seul": f.money(sum(m.cout_seul_cad for m in sc.membres)),
+                "part": f.money(sum(m.part_cad for m in sc.membres)),
+                "economie": f.money(sum(m.economie_cad for m in sc.membres)),
+            }
+            sep = " et " if lang == "fr" else " and "
+            if sc.stable:
+                stability = _t("mut.stable", lang)
+            else:
+                members = list(sc.coalition_bloquante or ())
+                joined = (", ".join(members[:-1]) + sep + members[-1]) if len(members) > 1 else "".join(members)
+                stability = _t("mut.instable" if len(members) > 1 else "mut.instable.seul", lang, membres=joined)
+            out.append({
+                "caption": _t("mut.caption", lang, nom=sc.nom, forme=i18n.forme(sc.forme, lang),
+                              repartition=i18n.repartition(sc.repartition, lang)),
+                "flux": s.nom,
+                "mesure": _t("mut.levees" if group else "mut.volume", lang),
+                "rows": rows, "total": total, "stable": bool(sc.stable), "stabilite": stability,
+                "estime": any(m.cout_estime for m in sc.membres),
+            })
+    return out
+
+
+def _regulatory(result: AuditResult, lang: str) -> list[dict]:
+    rows = []
+    for s in result.flux:
+        for sc in s.scenarios:
+            if sc.type == "substitution":
+                route = i18n.mode(sc.filiere, lang)
+                need = i18n.exigence(sc.filiere, lang)
+                note = _material_note(s.matiere)
+            else:
+                route = i18n.forme(sc.forme, lang)
+                route = route[:1].upper() + route[1:]
+                need = i18n.exigence("mutualisation", lang)
+                note = ""
+            rows.append({
+                "scenario": sc.nom, "flux": s.nom, "filiere": route,
+                "statut": i18n.statut_reglementaire(sc.statut_reglementaire, lang),
+                "a_verifier": sc.statut_reglementaire in ("inconnu", "autorisation_requise"),
+                "exigence": need, "note": note,
+            })
+    return rows
+
+
+def _factors(result: AuditResult, f: _F, lang: str) -> list[dict]:
+    rows = []
+    for u in result.facteurs_utilises:
+        if not u.unite and 0 <= u.valeur <= 1 and (u.cle.startswith("politique.") or "taux" in u.cle):
+            value, unit = f.pct(u.valeur, 1 if round_half_up(u.valeur * 100, 1) % 1 else 0), ""
+        else:
+            value, unit = f.sig(u.valeur), i18n.unit(u.unite, lang)
+        rows.append({
+            "cle": u.cle, "cle_parts": u.cle.split("."), "valeur": value, "unite": unit, "annee": str(u.annee) if u.annee is not None else "—",
+            "confiance": i18n.confiance(u.confiance, lang),
+            "origine": _t("fx.defaut" if u.defaut else "fx.inventaire", lang),
+            "proxy": _t("fx.proxy", lang) if u.proxy else "", "source": u.source, "note": u.note,
+            # only web links: a user's factor file must not slip a javascript: URL into the page
+            "url": u.url if re.match(r"https?://", u.url or "", re.IGNORECASE) else "",
+        })
+    return rows
+
+
+# -- entry points ------------------------------------------------------------------------
 
 
 def render(result: AuditResult, fmt: str, lang: str, date: str) -> str:
-    """Minimal Markdown until the reports issue lands."""
-    t = result.totaux
-    lines = [f"# Audit des matières résiduelles — {result.entreprise['nom']}", "",
-             f"Année {result.annee} · rapport du {date}", "",
-             f"- Coût actuel : {t.cout_actuel_cad:.2f} $/an (avant taxes)",
-             f"- Économies nettes : {t.economies_nettes_cad:.2f} $/an",
-             f"- GES évités : {t.ges_evites_tco2e:.2f} t CO2e/an", ""]
-    return "\n".join(lines)
+    """The Markdown (`md`) or HTML (`html`) report of one audit."""
+    lang = "en" if lang == "en" else "fr"
+    if fmt not in ("md", "html"):
+        raise ValueError(f"format de rapport inconnu : {fmt}")
+    view = build_view(result, lang, date, with_charts=fmt == "html")
+    return environment().get_template(f"rapport.{fmt}.j2").render(view)
 
 
-def render_summary(good: list[dict], bad: list[dict], date: str, fmt: str) -> str:
-    """Minimal portfolio summary until the reports issue lands."""
-    lines = [f"# Sommaire du portefeuille — {date}", "", "| Fichier | Entreprise | Économies nettes ($/an) |", "|---|---|---:|"]
+def summary_view(good: list[dict], bad: list[dict], date: str, lang: str) -> dict:
+    """Rows of the portfolio summary, formatted."""
+    f = _F(lang)
+    rows = []
     for r in good:
-        lines.append(f"| {r['fichier']} | {r['entreprise']} | {r['economies_nettes_cad']:.0f} |")
-    if bad:
-        lines += ["", "## Échecs", ""] + [f"- {r['fichier']} : {(r['problemes'] or ['?'])[0]}" for r in bad]
-    return "\n".join(lines) + "\n"
+        partial = f" ({_t('p.partiel', lang)})" if r.get("ges_partiel") else ""
+        rapport = r.get("rapport")
+        rows.append({
+            "fichier": os.path.basename(r["fichier"]), "rapport": os.path.basename(rapport) if rapport else "",
+            "entreprise": r.get("entreprise", ""), "flux": str(r.get("flux", "")),
+            "masse": f.num(r.get("masse_t"), 1, False),
+            "cout_actuel": f.money(r.get("cout_actuel_cad")), "economies": f.money(r.get("economies_nettes_cad")),
+            "cout_projete": f.money(r.get("cout_projete_cad")), "revenus": f.money(r.get("revenus_substitution_cad")),
+            "mutualisation": f.money(r.get("economies_mutualisation_cad")),
+            "enfouissement": f.num(r.get("enfouissement_evite_t"), 1, False),
+            "redevance": f.money(r.get("redevance_evitee_cad")),
+            "ges": f.num(r.get("ges_evites_tco2e"), 1, False) + partial,
+            "taux": f"{f.pct(r.get('taux_mise_en_valeur_avant'))} → {f.pct(r.get('taux_mise_en_valeur_apres'))}",
+        })
+
+    def total(key):
+        return sum((r.get(key) or 0.0) for r in good)
+
+    totals = {
+        "masse": f.num(total("masse_t"), 1, False), "cout_actuel": f.money(total("cout_actuel_cad")),
+        "economies": f.money(total("economies_nettes_cad")), "cout_projete": f.money(total("cout_projete_cad")),
+        "revenus": f.money(total("revenus_substitution_cad")),
+        "mutualisation": f.money(total("economies_mutualisation_cad")),
+        "enfouissement": f.num(total("enfouissement_evite_t"), 1, False),
+        "redevance": f.money(total("redevance_evitee_cad")), "ges": f.num(total("ges_evites_tco2e"), 1, False),
+        "flux": str(sum(int(r.get("flux") or 0) for r in good)),
+    }
+    failures = [{"fichier": r["fichier"], "erreur": (r.get("problemes") or ["?"])[0]} for r in bad]
+    return {
+        "lang": lang, "L": i18n.labels(lang), "date": date, "rows": rows, "totaux": totals, "echecs": failures,
+        "intro": _t("p.intro", lang, n=len(good), echecs=len(bad), date=date),
+        "pied": f"symbio {__version__}",
+    }
+
+
+def render_summary(good: list[dict], bad: list[dict], date: str, fmt: str, lang: str = "fr") -> str:
+    """The portfolio summary (sommaire.md / sommaire.html) of a batch."""
+    lang = "en" if lang == "en" else "fr"
+    if fmt not in ("md", "html"):
+        raise ValueError(f"format de sommaire inconnu : {fmt}")
+    return environment().get_template(f"sommaire.{fmt}.j2").render(summary_view(good, bad, date, lang))

@@ -181,7 +181,8 @@ def _lookup(name: str) -> str:
     if name in _ALIASES:
         return _ALIASES[name]
     folded = unicodedata.normalize("NFC", name)
-    for candidate in (folded, folded.lower()):
+    # lower case only for whole words: `M` must not become metres, nor `T` tonnes
+    for candidate in (folded, folded.lower() if len(folded) > 2 else folded):
         if candidate in _ALIASES:
             return _ALIASES[candidate]
     hint = difflib.get_close_matches(name, list(_ALIASES) + ["%", "vg³", "m³", "m²"], n=1, cutoff=0.6)
@@ -208,6 +209,8 @@ def parse_unit(text: str) -> tuple[float, frozenset]:
     text = text.strip()
     if not text:
         return 1.0, DIMENSIONLESS
+    if len(text) > MAX_LENGTH:
+        raise QuantityError(f"unité trop longue ({len(text)} caractères, {MAX_LENGTH} au plus)")
     if text in _PERCENT:
         return 0.01, DIMENSIONLESS
     text = _GHG_RE.sub(lambda m: ("kg" if m.group(1).lower() == "kg" else "t") + "CO2e", text)
@@ -254,6 +257,8 @@ def parse_number(text: str) -> tuple[float, str, list[str]]:
     if m.group("sign") in ("-", "−"):
         value = -value
     rest = text[m.end():]
+    if re.match(r"[eE][-+]?\d", rest):
+        raise QuantityError(f"notation scientifique non acceptée dans « {text} » : écrivez le nombre en entier (ex. 1 000)")
     if rest[:1] not in ("", " ", "\u00a0", "\u202f", "/", "%", "$") and not rest[:1].isalpha():
         raise QuantityError(f"nombre illisible « {text} »")
     return value, rest, warnings

@@ -542,3 +542,12 @@ def test_allocations_add_up_to_the_pooled_cost(partners, rule, form):
 def test_higher_price_never_lowers_gain(price, bump):
     g = [flat(prix=f"{p} $/t", transport="5 $/t").gain_net_cad for p in (price, price + bump)]
     assert g[1] >= g[0]
+
+
+def test_regional_hypothesis_the_library_lacks():
+    inv = base(region="capitale-nationale")
+    inv["hypotheses"] = {"entreposage.loyer_exterieur.capitale-nationale": "25 $/m²/an"}
+    inv["flux"] = [stream(gestion={"entreposage": {"surface": "10 m²", "type": "exterieur"}},
+                          scenarios=[{"type": "substitution", "prix": "0 $/t", "entreposage_apres": "4 m²"}])]
+    sc = run(inv).flux[0].scenarios[0]
+    assert sc.valeur_surface_cad == pytest.approx((10 - 4) * 25)

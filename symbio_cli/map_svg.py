@@ -1,0 +1,185 @@
+"""An inline SVG map of a territory: no tiles, no network, text alternatives.
+
+Firms are placed by longitude and latitude with an equirectangular
+projection (x = longitude × cos(middle latitude), y = −latitude), which keeps
+distances right to within a few per cent over an MRC. Matches are lines
+(thicker for more tonnes), pooling groups are outlines (the convex hull of
+their members drawn with a wide rounded stroke; a circle when the members
+stand on one point). Every mark has a `<title>`; the map has a `<title>` and a
+`<desc>` that say in words what it shows. All text is escaped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from xml.sax.saxutils import escape as _xml_escape
+
+WIDTH = 760
+MAX_HEIGHT = 560
+MARGIN = 40
+KM_PER_DEGREE = 6371.0088 * math.pi / 180
+LABELS_MAX = 80  # beyond this many firms, names only in the <title> of each point
+
+ROLE_COLOURS = {
+    "fournisseur": "#1b7837",
+    "preneur": "#2166ac",
+    "les_deux": "#762a83",
+    "membre": "#b35806",
+    "autre": "#8c8c8c",
+}
+GROUP_COLOURS = ("#e08214", "#8073ac", "#35978f", "#c51b7d", "#7fbc41", "#bf812d")
+
+
+def esc(text) -> str:
+    """Text for SVG content and attribute values."""
+    return _xml_escape(str(text), {'"': "&quot;", "'": "&#39;"})
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    lat: float
+    lon: float
+    role: str = "autre"
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    a: int
+    b: int
+    weight: float
+    title: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    members: tuple[int, ...]
+    title: str
+
+
+def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Convex hull (Andrew's monotone chain), counter-clockwise."""
+    pts = sorted(set(points))
+    if len(pts) <= 2:
+        return pts
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def _nice(km: float) -> float:
+    for step in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
+        if step >= km:
+            return step
+    return 1000.0
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def render(points: list[Point], lines: list[Line], outlines: list[Outline], title: str, desc: str,
+           legend: dict[str, str], scale_label: str = "km", decimal: str = ",") -> str:
+    """The map as one `<svg>` element (no blank line inside, so Markdown keeps it whole)."""
+    if not points:
+        return ""
+    lats = [p.lat for p in points]
+    lons = [p.lon for p in points]
+    mid = math.radians((min(lats) + max(lats)) / 2)
+    kx = math.cos(mid)
+    xs = [lon * kx for lon in lons]
+    span_x = max(max(xs) - min(xs), 0.005)
+    span_y = max(max(lats) - min(lats), 0.005)
+    inner_w = WIDTH - 2 * MARGIN
+    scale = min(inner_w / span_x, (MAX_HEIGHT - 2 * MARGIN) / span_y)
+    map_bottom = span_y * scale + 2 * MARGIN
+    km_per_px = KM_PER_DEGREE / scale
+    bar_km = _nice(km_per_px * inner_w / 5)
+    bar_px = bar_km / km_per_px
+    # legend laid out in rows under the map, right of the scale bar (about 6,2 px per character at 11 px)
+    legend_items = []
+    start = MARGIN + bar_px + 70
+    lx, row = start, 0
+    for role, label in legend.items():
+        width = 20 + 6.2 * len(label)
+        if lx + width > WIDTH - MARGIN and lx > start:
+            lx, row = start, row + 1
+        legend_items.append((role, label, lx, map_bottom + 28 + 18 * row))
+        lx += width
+    height = int(map_bottom + 40 + 18 * row)
+    x0 = MARGIN + (inner_w - span_x * scale) / 2 - min(xs) * scale
+    top = max(lats)
+
+    def xy(i: int) -> tuple[float, float]:
+        return x0 + xs[i] * scale, MARGIN + (top - lats[i]) * scale
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="img" aria-labelledby="carte-titre carte-desc" class="carte" '
+        f'style="max-width:100%;height:auto;font-family:sans-serif;background:#fbfbf8">',
+        f'<title id="carte-titre">{esc(title)}</title>',
+        f'<desc id="carte-desc">{esc(desc)}</desc>',
+    ]
+    # pooling groups under everything else
+    for k, g in enumerate(outlines):
+        colour = GROUP_COLOURS[k % len(GROUP_COLOURS)]
+        pts = [xy(i) for i in g.members]
+        hull = _hull(pts)
+        out.append(f'<g class="groupe"><title>{esc(g.title)}</title>')
+        if len(hull) >= 2 and max(math.dist(a, b) for a in hull for b in hull) > 1:
+            path = " ".join(f"{_num(x)},{_num(y)}" for x, y in hull)
+            out.append(f'<polygon points="{path}" fill="{colour}" fill-opacity="0.15" stroke="{colour}" '
+                       f'stroke-opacity="0.35" stroke-width="26" stroke-linejoin="round"/>')
+        else:
+            cx = sum(p[0] for p in pts) / len(pts)
+            cy = sum(p[1] for p in pts) / len(pts)
+            out.append(f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="16" fill="{colour}" fill-opacity="0.15" '
+                       f'stroke="{colour}" stroke-opacity="0.6" stroke-width="2"/>')
+        out.append("</g>")
+    heaviest = max((ln.weight for ln in lines), default=0.0)
+    for ln in lines:
+        (xa, ya), (xb, yb) = xy(ln.a), xy(ln.b)
+        width = 1.2 + 5 * math.sqrt(ln.weight / heaviest) if heaviest > 0 else 1.5
+        out.append(f'<g class="appariement"><title>{esc(ln.title)}</title>'
+                   f'<line x1="{_num(xa)}" y1="{_num(ya)}" x2="{_num(xb)}" y2="{_num(yb)}" stroke="#1b7837" '
+                   f'stroke-opacity="0.7" stroke-width="{width:.1f}" stroke-linecap="round"/></g>')
+    show_labels = len(points) <= LABELS_MAX
+    for i, p in enumerate(points):
+        x, y = xy(i)
+        colour = ROLE_COLOURS.get(p.role, ROLE_COLOURS["autre"])
+        out.append(f'<g class="entreprise"><title>{esc(p.title or p.label)}</title>'
+                   f'<circle cx="{_num(x)}" cy="{_num(y)}" r="5" fill="{colour}" stroke="#fff" stroke-width="1.5"/>')
+        if show_labels:
+            anchor = "end" if x > WIDTH * 0.7 else "start"
+            dx = -8 if anchor == "end" else 8
+            out.append(f'<text x="{_num(x + dx)}" y="{_num(y + 4)}" font-size="11" text-anchor="{anchor}" '
+                       f'fill="#222">{esc(p.label)}</text>')
+        out.append("</g>")
+    # footer: scale bar (about a fifth of the width), then the legend on one or more rows
+    by = map_bottom + 24
+    text = f"{bar_km:g}".replace(".", decimal)
+    out.append(f'<g class="echelle"><line x1="{MARGIN}" y1="{by}" x2="{_num(MARGIN + bar_px)}" y2="{by}" '
+               f'stroke="#222" stroke-width="2"/><text x="{_num(MARGIN + bar_px + 6)}" y="{by + 4}" font-size="11" '
+               f'fill="#222">{esc(text)} {esc(scale_label)}</text></g>')
+    out.append('<g class="legende" font-size="11" fill="#222">')
+    for role, label, lx, ly in legend_items:
+        colour = ROLE_COLOURS.get(role, GROUP_COLOURS[0])
+        out.append(f'<circle cx="{_num(lx)}" cy="{_num(ly - 4)}" r="5" fill="{colour}"/>'
+                   f'<text x="{_num(lx + 9)}" y="{_num(ly)}">{esc(label)}</text>')
+    out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out)
