@@ -52,6 +52,8 @@ class Factor:
     derived: bool = False
     low: float | None = None
     high: float | None = None
+    raw_low: float | None = None  # the range as written, in `unit`
+    raw_high: float | None = None
     origin: str = "bibliotheque"  # bibliotheque | utilisateur | hypothese
     by_year: tuple = ()  # ((year, Factor), ...) sorted
 
@@ -157,6 +159,8 @@ def _factor(key: str, spec: dict, where, origin: str, inherited: dict | None = N
         derived=bool(merged.get("derive", False)),
         low=None if low is None else low * scale,
         high=None if high is None else high * scale,
+        raw_low=low,
+        raw_high=high,
         origin=origin,
     )
 

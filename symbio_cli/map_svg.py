@@ -51,6 +51,7 @@ class Line:
     b: int
     weight: float
     title: str
+    dashed: bool = False  # a synergy already in place
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,9 @@ def render(points: list[Point], lines: list[Line], outlines: list[Outline], titl
     for ln in lines:
         (xa, ya), (xb, yb) = xy(ln.a), xy(ln.b)
         width = 1.2 + 5 * math.sqrt(ln.weight / heaviest) if heaviest > 0 else 1.5
-        out.append(f'<g class="appariement"><title>{esc(ln.title)}</title>'
-                   f'<line x1="{_num(xa)}" y1="{_num(ya)}" x2="{_num(xb)}" y2="{_num(yb)}" stroke="#1b7837" '
+        style = ('stroke="#555" stroke-dasharray="6 4"' if ln.dashed else 'stroke="#1b7837"')
+        out.append(f'<g class="{"en-place" if ln.dashed else "appariement"}"><title>{esc(ln.title)}</title>'
+                   f'<line x1="{_num(xa)}" y1="{_num(ya)}" x2="{_num(xb)}" y2="{_num(yb)}" {style} '
                    f'stroke-opacity="0.7" stroke-width="{width:.1f}" stroke-linecap="round"/></g>')
     show_labels = len(points) <= LABELS_MAX
     for i, p in enumerate(points):
@@ -177,6 +179,11 @@ def render(points: list[Point], lines: list[Line], outlines: list[Outline], titl
                f'fill="#222">{esc(text)} {esc(scale_label)}</text></g>')
     out.append('<g class="legende" font-size="11" fill="#222">')
     for role, label, lx, ly in legend_items:
+        if role == "en_place":
+            out.append(f'<line x1="{_num(lx - 5)}" y1="{_num(ly - 4)}" x2="{_num(lx + 5)}" y2="{_num(ly - 4)}" '
+                       f'stroke="#555" stroke-width="2" stroke-dasharray="3 2"/>'
+                       f'<text x="{_num(lx + 9)}" y="{_num(ly)}">{esc(label)}</text>')
+            continue
         colour = ROLE_COLOURS.get(role, GROUP_COLOURS[0])
         out.append(f'<circle cx="{_num(lx)}" cy="{_num(ly - 4)}" r="5" fill="{colour}"/>'
                    f'<text x="{_num(lx + 9)}" y="{_num(ly)}">{esc(label)}</text>')

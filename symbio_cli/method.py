@@ -47,7 +47,7 @@ def _v(q, default=None):
 # Containers
 
 
-@dataclass
+@dataclass(slots=True)
 class Terms:
     """A container's terms in canonical units (m³, $, per year)."""
 
@@ -59,10 +59,10 @@ class Terms:
     rental: float  # $/an
     payload: float | None  # t per lift
     declared: float | None  # lifts per year
+    capacity: float = 0.0  # m³ per lift: contenant × taux_remplissage × compaction
 
-    @property
-    def capacity(self) -> float:
-        return self.volume * self.fill * self.compaction
+    def __post_init__(self):
+        self.capacity = self.volume * self.fill * self.compaction
 
     def need(self, volume: float, mass: float) -> int:
         """L_need(S) = ceil(max(ΣV/cap, Σm/charge_utile))."""
@@ -79,7 +79,7 @@ class Terms:
         return self.lift_cost(lifts) + (self.rental if rental else 0.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerState:
     id: str
     shared: bool
@@ -175,13 +175,12 @@ class _Audit:
         self.fichier = fichier
         self.region = inv.entreprise.region
         self.r = Resolver(lib, hypotheses_factors(inv), inv.annee)
-        self.warnings: list[tuple[str, str, str]] = []
+        self.warnings: list[tuple[str, str, tuple]] = []
         self._levy: float | None = None
+        self._footprints: dict[float, float | None] = {}
 
     def warn(self, code: str, message: str, path: tuple = ()) -> None:
-        item = (code, message, field_name(path))
-        if item not in self.warnings:
-            self.warnings.append(item)
+        self.warnings.append((code, message, path))  # deduplicated, and paths named, at the end
 
     def factor(self, base: str, leaf: str | None = None, fallback: str | None = None, path: tuple = (),
                quiet: bool = False):
@@ -233,6 +232,13 @@ class _Audit:
 
     def footprint(self, volume_m3: float, path: tuple) -> float | None:
         """Footprint of the nearest standard container size (`contenant.<n>vg3.surface`)."""
+        if volume_m3 in self._footprints:
+            return self._footprints[volume_m3]
+        value = self._footprint(volume_m3, path)
+        self._footprints[volume_m3] = value
+        return value
+
+    def _footprint(self, volume_m3: float, path: tuple) -> float | None:
         sizes = self.lib.container_sizes
         if not sizes:
             return None
@@ -489,13 +495,14 @@ class _Audit:
         if abs(recovered) > EPS:
             rent = self.rent(s["storage_type"], path)
             value = None if rent is None else recovered * rent
+        shown = None if t is None else units.display(t.value, t.dims)
         detail = {
             "part": p, "prix_cad_t": sc.prix.value, "cout_unitaire_evite_cad_t": unit_cost,
             "elimination_evitee_cad": m_s * unit_cost, "conteneur_avant_cad": k_before,
             "conteneur_apres_cad": k_after, "levees_apres": lifts_after, "voyages": trips,
             "transport_cad": transport, "preparation_cad": preparation,
-            "transport_tarif": None if t is None else units.display(t.value, t.dims)[0],
-            "transport_unite": None if t is None else units.display(t.value, t.dims)[1], "nouveau_conteneur_cad": k_new,
+            "transport_tarif": None if t is None else shown[0],
+            "transport_unite": None if t is None else shown[1], "nouveau_conteneur_cad": k_new,
             "frais_fixes_cad": fixed, "distance_km": None if distance is None else distance / 1000,
             "investissement_cad": _v(sc.investissement, 0.0), "penalite_cad": _v(sc.penalite, 0.0),
         }
@@ -728,7 +735,14 @@ class _Audit:
             f = u.factor
             used.append(FactorUse(cle=key, valeur=value, unite=unit, source=f.source, annee=u.year,
                                   defaut=f.default, confiance=f.confidence, proxy=f.proxy, note=f.note, url=f.url))
-        warnings = tuple(Warning_(c, m, fld) for c, m, fld in self.r.warnings + self.warnings)
+        seen = set()
+        warnings = []
+        for code, message, where in self.r.warnings + self.warnings:
+            item = (code, message, where if isinstance(where, str) else field_name(where))
+            if item not in seen:
+                seen.add(item)
+                warnings.append(Warning_(*item))
+        warnings = tuple(warnings)
         e = self.inv.entreprise
         entreprise = {
             "nom": e.nom, "region": e.region, "mrc": e.mrc, "municipalite": e.municipalite,

@@ -42,8 +42,8 @@ def show_factor(f: Factor) -> str:
     else:
         lines.append(f"  valeur    : {_raw(f.raw)} {f.unit}")
         lines.append(f"  année     : {f.year if f.year is not None else 'inconnue'}")
-    if f.low is not None or f.high is not None:
-        lines.append(f"  plage     : {_raw(f.low)} à {_raw(f.high)} (unités canoniques)")
+    if f.raw_low is not None or f.raw_high is not None:
+        lines.append(f"  plage     : {_raw(f.raw_low)} à {_raw(f.raw_high)} {f.unit}")
     lines.append(f"  confiance : {f.confidence}")
     if f.proxy:
         lines.append("  approximation (proxy) : oui")

@@ -29,6 +29,7 @@ PISTES_MAX = 20
 # Labels of this report (fr, en); the shared vocabulary comes from i18n.py.
 T: dict[str, tuple[str, str]] = {
     "titre": ("Synergies du territoire", "Territorial synergies"),
+    "sep": (" : ", ": "),
     "sous_titre": ("Préparation de l'atelier de concertation : substitutions et mutualisations entre entreprises",
                    "Preparing the concertation workshop: substitutions and pooling between firms"),
     "territoire": ("le territoire", "the territory"),
@@ -193,6 +194,7 @@ T: dict[str, tuple[str, str]] = {
     "legende.les_deux": ("fournisseur et preneur", "supplier and taker"),
     "legende.membre": ("membre d'un groupe", "group member"),
     "legende.autre": ("autre entreprise", "other firm"),
+    "legende.en_place": ("déjà en place", "already in place"),
     "pied": ("Rapport produit par symbio {version} le {date}. Les montants sont des estimations annuelles avant taxes ; "
              "les figures par entreprise attribuent le transport au fournisseur.",
              "Report produced by symbio {version} on {date}. Amounts are yearly estimates before taxes; "
@@ -307,9 +309,14 @@ def _clean(value):
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _public_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("i_"))
+
+
 def _public(obj) -> dict:
     """A dataclass as a dict without its private index fields (`i_…`)."""
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if not f.name.startswith("i_")}
+    return {name: getattr(obj, name) for name in _public_names(type(obj))}
 
 
 def _ordered(row: dict, first: tuple) -> dict:
@@ -357,8 +364,26 @@ def to_dict(result: TerritoryResult, date: str = "") -> dict:
 
 
 def render_json(result: TerritoryResult, date: str = "") -> str:
-    """Deterministic JSON text."""
-    return json.dumps(to_dict(result, date), ensure_ascii=False, indent=2) + "\n"
+    """Deterministic JSON text: sections indented, one record per line in lists of records.
+
+    A territory can hold tens of thousands of records; Python's indenting
+    encoder is pure Python, the compact one is C: records are written compact.
+    """
+    data = to_dict(result, date)
+    lines = ["{"]
+    items = list(data.items())
+    for k, (key, value) in enumerate(items):
+        comma = "," if k < len(items) - 1 else ""
+        name = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            lines.append(f"  {name}: [")
+            lines.append(",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value))
+            lines.append(f"  ]{comma}")
+        else:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            lines.append(f"  {name}: {text}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------
@@ -475,7 +500,6 @@ def _map(result: TerritoryResult, lib, lang: str) -> str:
     if not idx:
         return ""
     pos = {k: n for n, k in enumerate(idx)}
-    by_name = {f.entreprise: k for k, f in enumerate(firms)}
     givers = {m.i_fournisseur for m in result.appariements}
     takers = {m.i_preneur for m in result.appariements}
     members = {mb.i_entreprise for g in result.mutualisations for mb in g.membres}
@@ -488,11 +512,16 @@ def _map(result: TerritoryResult, lib, lang: str) -> str:
         points.append(map_svg.Point(f.entreprise, f.lat, f.lon, role, f.entreprise))
     lines = []
     for m in result.appariements:
-        a, b = by_name.get(m.fournisseur), by_name.get(m.preneur)
+        a, b = m.i_fournisseur, m.i_preneur
         if a in pos and b in pos:
             lines.append(map_svg.Line(pos[a], pos[b], m.quantite_t,
                                       f"{m.fournisseur} → {m.preneur} : {_material(lib, m.matiere, lang)}, "
                                       f"{fmt.t(m.quantite_t)}, {fmt.money(m.valeur_cad)}"))
+    for e in result.en_place:
+        if e.dans_territoire and e.i_fournisseur in pos and e.i_preneur in pos:
+            lines.append(map_svg.Line(pos[e.i_fournisseur], pos[e.i_preneur], e.quantite_t,
+                                      f"{_t('legende.en_place', lang)} — {e.fournisseur} → {e.preneur} : "
+                                      f"{_material(lib, e.matiere, lang)}, {fmt.t(e.quantite_t)}", dashed=True))
     outlines = []
     for g in result.mutualisations:
         ms = tuple(pos[mb.i_entreprise] for mb in g.membres if mb.i_entreprise in pos)
@@ -500,6 +529,8 @@ def _map(result: TerritoryResult, lib, lang: str) -> str:
             outlines.append(map_svg.Outline(ms, f"{i18n.forme(g.forme, lang)} — {_material(lib, g.matiere, lang)} : "
                                                 f"{', '.join(mb.entreprise for mb in g.membres)}"))
     legend = {r: _t(f"legende.{r}", lang) for r in ("fournisseur", "preneur", "les_deux", "membre", "autre")}
+    if any(ln.dashed for ln in lines):
+        legend["en_place"] = _t("legende.en_place", lang)
     line_text = "; ".join(ln.title for ln in lines[:30]) or "—"
     group_text = "; ".join(o.title for o in outlines[:30]) or "—"
     return map_svg.render(
@@ -663,6 +694,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
     return {
         "L": L, "lang": lang, "titre": f"{L['titre']} — {title_place}", "meta": meta, "figures": figures,
         "anonyme": _t("anonyme", lang, n=MIN_FIRMS) if o.anonymiser else "",
+        "note_langue": i18n.text("langue_sources", lang) if lang == "en" else "",
         "carte": _map(result, lib, lang), "opportunites": opportunities, "appariements": matches,
         "mutualisations": groups, "familles": families, "secteurs": sectors, "entreprises": firm_rows,
         "matrice": matrix, "pistes": pistes, "en_place": en_place,

@@ -34,6 +34,7 @@ in t per year, GHG in t CO2e per year.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import hmac
@@ -216,7 +217,9 @@ class FirmData:
     warnings: tuple[tuple[str, str, str], ...] = ()
 
 
+@functools.lru_cache(maxsize=4096)
 def _use(factor, value: float, year) -> FactorUse:
+    """A factor's provenance as reports list it (cached: most firms share library factors)."""
     shown, unit = units.display(value, factor.dims)
     return FactorUse(cle=factor.key, valeur=shown, unite=unit, source=factor.source, annee=year,
                      defaut=factor.default, confiance=factor.confidence, proxy=factor.proxy,
@@ -225,12 +228,11 @@ def _use(factor, value: float, year) -> FactorUse:
 
 def _lookup(r: Resolver, base: str, leaf: str | None = None) -> tuple[float | None, str | None, FactorUse | None]:
     """A factor's value, the key that gave it and its provenance (quiet: None when missing)."""
-    before = set(r.used)
+    count = len(r.used)
     value = r.lookup(base, leaf, quiet=True)
     if value is None:
         return None, None, None
-    new = [k for k in r.used if k not in before]
-    key = new[0] if new else None
+    key = next(reversed(r.used)) if len(r.used) > count else None
     if key is None:  # memoized earlier: find the key the resolver recorded
         for candidate in (f"{base}.{leaf}" if leaf else base, base):
             if candidate in r.used:
@@ -268,12 +270,14 @@ def firm_data(fichier: str, inv, res, lib: Library) -> tuple[FirmData | None, li
         return value, key
 
     containers = {c.id: c for c in res.conteneurs}
+    declared = {c.id: c for c in inv.conteneurs}
     streams = []
     for f, sr in zip(inv.flux, res.flux):
         own = None
         c = containers.get(sr.conteneur) if sr.conteneur else None
-        if c is not None and not c.partage and f.gestion.collecte is not None:
-            spec = f.gestion.collecte
+        # a container of this stream alone: its own `collecte`, or a `conteneurs:` entry it does not share
+        if c is not None and tuple(c.flux) == (f.id,):
+            spec = f.gestion.collecte if f.gestion.collecte is not None else declared[c.id]
             compaction = spec.compaction.value if spec.compaction is not None else 1.0
             fill = c.capacite_m3 / (c.contenant_m3 * compaction) if c.contenant_m3 > 0 and compaction > 0 else 1.0
             own = Container(levees=c.levees_avant, frais_levee=c.frais_levee_cad, surcharge=c.surcharge,
@@ -325,6 +329,11 @@ def firm_data(fichier: str, inv, res, lib: Library) -> tuple[FirmData | None, li
                              f"intrants[{k}].prix"))
         demands.append(DemandIn(item.nom, item.matiere, mass, price))
 
+    for key in inv.hypotheses:
+        if key.startswith("mutualisation."):
+            warnings.append(("hypothese_territoire_ignoree",
+                             f"« {key} » vaut pour tout le territoire : l'hypothèse de l'inventaire est ignorée "
+                             f"(donnez-la avec --facteurs)", f"hypotheses.{key}"))
     route, _ = factor("transport.facteur_route")
     if route is None:
         warnings.append(("facteur_route_manquant", "transport.facteur_route inconnu : distance à vol d'oiseau (facteur 1)", ""))
@@ -381,7 +390,7 @@ class Options:
     repartition: str = "proportionnelle"
     attribution_ges: float = 0.5  # the giver's share of the GHG avoided
     anonymiser: bool = False
-    sel: str = ""  # secret salt of the anonymous codes (SYMBIO_SEL)
+    sel: str = field(default="", repr=False)  # secret salt of the anonymous codes (SYMBIO_SEL)
 
 
 @dataclass(frozen=True)
@@ -476,6 +485,7 @@ class EnPlace:
     dans_territoire: bool
     statut_reglementaire: str
     i_fournisseur: int = field(default=-1, compare=False, repr=False)
+    i_preneur: int = field(default=-1, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -1040,7 +1050,8 @@ def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), w
                     None if ep.preneur is None else (_outside_name(ep.preneur, options) if options.anonymiser else ep.preneur))
                 en_place.append(EnPlace("substitution", names[i], s.id, preneur,
                                         _anon_text(intrant, options) if intrant else None, s.matiere, ep.masse_t,
-                                        ep.gain_cad, ep.ges_tco2e, taker is not None, ep.statut_reglementaire, i))
+                                        ep.gain_cad, ep.ges_tco2e, taker is not None, ep.statut_reglementaire, i,
+                                        -1 if taker is None else taker))
 
     # -- substitution matches
     supplies: list[_Supply] = []
@@ -1267,6 +1278,26 @@ def _pooling(firms, names, lib, options, route, rebate, management, shared_terms
         def evaluate_contract(members: list[_Node]):
             if rebate is None:
                 return None
+            if options.repartition != "shapley":
+                # Shares in proportion to lifts: k pays L_k × P, P = c(S) / ΣL, and gains while its own
+                # cost per lift u_k ≥ P. The member with the cheapest own lifts leaves first, until all gain.
+                ranked = sorted(members, key=lambda n: (n.cont.frais_levee * (1 + n.cont.surcharge),
+                                                        -n.cont.levees, n.order))
+                total_a = sum((1 - rebate) * n.cont.levees * n.cont.frais_levee * (1 + n.cont.surcharge) for n in ranked)
+                total_l = sum(n.cont.levees for n in ranked)
+                low = 0
+                while len(ranked) - low >= 2 and total_l > 0:
+                    n = ranked[low]
+                    unit = n.cont.frais_levee * (1 + n.cont.surcharge)
+                    price = (total_a + management) / total_l
+                    if n.cont.levees * (price - unit) <= 1e-6:
+                        break
+                    total_a -= (1 - rebate) * n.cont.levees * unit
+                    total_l -= n.cont.levees
+                    low += 1
+                members = sorted(ranked[low:], key=lambda n: n.order)
+                if len(members) < 2 or total_l <= 0:
+                    return None
             while len(members) >= 2:
                 alone = [n.cont.levees * n.cont.frais_levee * (1 + n.cont.surcharge) for n in members]
                 lifts = [n.cont.levees for n in members]
@@ -1275,11 +1306,9 @@ def _pooling(firms, names, lib, options, route, rebate, management, shared_terms
                     shares = contract_shapley(alone, rebate, management)
                 else:
                     tl = sum(lifts)
-                    if tl <= 0:
-                        return None
                     shares = [pooled * x / tl for x in lifts]
                 worst = max(range(len(members)), key=lambda k: (shares[k] - alone[k], k))
-                if shares[worst] > alone[worst] + 1e-6:
+                if shares[worst] > alone[worst] + 1e-6:  # (Shapley) a member who would pay more leaves
                     members = members[:worst] + members[worst + 1:]
                     continue
                 if sum(alone) - pooled <= 0.005:
@@ -1352,8 +1381,8 @@ def _summarise(firms, names, lib, options, matches, groups, en_place, partial) -
             mutualisations=counts[i][1],
         ))
 
-    def small(firm_set) -> bool:
-        return options.anonymiser and len(firm_set) < MIN_FIRMS
+    def small(firm_set) -> bool:  # a total of nobody reveals nothing
+        return options.anonymiser and 0 < len(firm_set) < MIN_FIRMS
 
     def breakdown(key_of_match, key_of_group, keys_order=None) -> tuple[Breakdown, ...]:
         acc: dict[str, dict] = {}

@@ -90,6 +90,54 @@ def test_example_mrc_matches_and_group():
     assert g["economie_cad"] == pytest.approx(sum(m["economie_cad"] for m in g["membres"]))
 
 
+CHEESE = """
+version: 1
+entreprise:
+  nom: Fromagerie du Vieux-Moulin inc.
+  region: capitale-nationale
+  mrc: La Côte-de-Beaupré
+  coordonnees: {lat: 46.975, lon: -71.015}
+  scian: "311515"
+annee: 2026
+flux:
+  - id: lactoserum
+    nom: Lactosérum
+    matiere: lactoserum
+    quantite: %s t/mois
+    gestion: {mode: epandage, tarif: 25 $/t}
+    scenarios:
+      - type: substitution
+        statut: en_place
+        statut_reglementaire: exempte
+        preneur: Ferme des Battures SENC
+        prix: 0 $/t
+        filiere: alimentation_animale
+        distance: 12 km
+"""
+
+
+@pytest.mark.parametrize("tonnes_par_mois, dreches", [(10, 84), (20, 60)])
+def test_scenario_in_place_counted_apart_and_taken_from_the_demand(tmp_path, tonnes_par_mois, dreches):
+    for p in MRC.glob("*.yaml"):
+        (tmp_path / p.name).write_bytes(p.read_bytes())
+    (tmp_path / "fromagerie.yaml").write_text(CHEESE % tonnes_par_mois, encoding="utf-8")
+    data, _ = as_json(tmp_path)
+    # the whey already feeds the farm: counted apart, and taken out of the farm's 300 t/an of feed.
+    # 10 t/mois = 120 t/an: 180 t/an still wanted, the brewery's 84 t of spent grains fit;
+    # 20 t/mois = 240 t/an: only 300 − 240 = 60 t/an of spent grains are still wanted.
+    (ep,) = data["en_place"]
+    assert (ep["fournisseur"], ep["preneur"], ep["dans_territoire"]) == (
+        "Fromagerie du Vieux-Moulin inc.", "Ferme des Battures SENC", True)
+    assert ep["quantite_t"] == pytest.approx(12 * tonnes_par_mois)
+    assert data["totaux"]["en_place_quantite_t"] == pytest.approx(12 * tonnes_par_mois)
+    assert not any(m["flux"] == "lactoserum" for m in data["appariements"])
+    grains = next(m for m in data["appariements"] if m["flux"] == "dreches")
+    assert grains["quantite_t"] == pytest.approx(dreches)
+    md = run("territoire", tmp_path).stdout
+    section = md.split("## 11. Déjà en place")[1].split("## 12.")[0]
+    assert "| Fromagerie du Vieux-Moulin inc. | lactoserum |" in section
+
+
 def test_json_contract_keys(tmp_path):
     data, _ = as_json(MRC)
     assert data["schema"] == "symbio.territoire/1"
@@ -207,7 +255,7 @@ def test_anonymiser_hides_names_everywhere(tmp_path):
             assert name not in text, (fmt, name)
             assert name.replace("'", "&#39;") not in text
     data, _ = as_json(MRC, "--anonymiser")
-    code = "E-" + hashlib.sha256(names[4].encode()).hexdigest()[:6].upper()  # Bois de sciage Saint-Joachim inc.
+    code = "E-" + hashlib.sha256("Bois de sciage Saint-Joachim inc.".encode()).hexdigest()[:6].upper()
     assert code in {m["fournisseur"] for m in data["appariements"]}
     # the pcpvm family is made of three firms' cardboard: shown; organics (two firms): hidden
     fam = {b["cle"]: b for b in data["par_famille"]}

@@ -456,3 +456,22 @@ def test_same_inputs_same_result(tmp_path):
     ]
     one, two = analyse(tmp_path, docs), analyse(tmp_path, list(reversed(docs)))  # file order does not matter
     assert (one.appariements, one.mutualisations, one.totaux) == (two.appariements, two.mutualisations, two.totaux)
+
+
+def test_a_declared_container_used_by_one_stream_alone_can_be_pooled(tmp_path):
+    overlay = overlay_dir(tmp_path, **{"mutualisation.rabais_levee": (20, "%"),
+                                       "mutualisation.frais_gestion": (0, "$/an")})
+    own = carton_firm("Bac propre", 47.0, -71.0)
+    listed = firm("Bac déclaré", 47.01, -71.0, conteneurs=[{"id": "bac", **bin_()}],
+                  flux=[residue("carton", "carton", "10 t/an", tarif="0 $/t", mode="recyclage",
+                                masse_volumique="50 kg/m³", gestion={"conteneur": "bac"})])
+    mixed = firm("Bac mixte", 47.02, -71.0, conteneurs=[{"id": "bac", **bin_()}], flux=[
+        residue("carton", "carton", "10 t/an", tarif="0 $/t", mode="recyclage", masse_volumique="50 kg/m³",
+                gestion={"conteneur": "bac"}),
+        residue("papier", "papier", "10 t/an", tarif="0 $/t", mode="recyclage", masse_volumique="50 kg/m³",
+                gestion={"conteneur": "bac"}),
+    ])
+    res = analyse(tmp_path, [own, listed, mixed], overlay=overlay, rayon_partage_km=0)
+    (g,) = res.mutualisations
+    # a bin shared by two materials cannot be pooled by material: the mixed one stays out
+    assert sorted(m.entreprise for m in g.membres) == ["Bac déclaré", "Bac propre"]
