@@ -322,9 +322,7 @@ class Resolver:
         memo_key = (base, leaf, fallback, quiet)
         if memo_key in self._memo:
             return self._memo[memo_key]
-        if isinstance(field, tuple):
-            field = field_name(field)
-        value = self._lookup(base, leaf, fallback, field, quiet)
+        value = self._lookup(base, leaf, fallback, field, quiet)  # field: a path, named only if warned
         self._memo[memo_key] = value
         return value
 
@@ -358,8 +356,10 @@ class Resolver:
         self.used[factor.key] = Used(factor.key, factor.value, units.label(factor.dims), factor, factor.year)
         return factor.value
 
-    def warn(self, code: str, message: str, field: str = "") -> None:
-        """Record a warning once."""
+    def warn(self, code: str, message: str, field: str | tuple = "") -> None:
+        """Record a warning once (a path field is named by field_name())."""
+        if isinstance(field, tuple):
+            field = field_name(field)
         item = (code, message, field)
         if item not in self.warnings:
             self.warnings.append(item)

@@ -13,8 +13,8 @@ import math
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, StrictBool, ValidationError,
-                      WithJsonSchema, field_validator)
+from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema,
+                      field_validator)
 from pydantic_core import PydanticCustomError
 
 from symbio_cli import units
@@ -188,7 +188,7 @@ Storage = Annotated[Union[Quantity, Entreposage], PlainValidator(_storage), With
 class Gestion(Strict):
     mode: Mode
     tarif: Q(PRICE, sign="any", doc="tarif par tonne avant redevance (négatif : ristourne)") | None = None
-    redevance_incluse: StrictBool = False
+    redevance_incluse: bool = Field(False, strict=True)  # only true/false, never « NO » or 1
     collecte: Collecte | None = None
     conteneur: Slug | None = None
     frais_fixes: Q(MONEY_RATE, doc="autres frais annuels, ex. 0 $/an") | None = None
@@ -202,7 +202,7 @@ StatutReglementaire = Literal["inconnu", "exempte", "declaration", "autorisation
 class Substitution(Strict):
     type: Literal["substitution"]
     nom: Text | None = None
-    retenu: StrictBool = False
+    retenu: bool = Field(False, strict=True)
     statut: Statut = "idee"
     statut_reglementaire: StatutReglementaire = "inconnu"
     preneur: Text | None = None
@@ -232,7 +232,7 @@ class Partenaire(Strict):
 class Mutualisation(Strict):
     type: Literal["mutualisation"]
     nom: Text | None = None
-    retenu: StrictBool = False
+    retenu: bool = Field(False, strict=True)
     statut: Statut = "idee"
     statut_reglementaire: StatutReglementaire = "inconnu"
     forme: Literal["conteneur_partage", "contrat_groupe"] = "conteneur_partage"

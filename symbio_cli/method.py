@@ -178,12 +178,17 @@ class _Audit:
         self.warnings: list[tuple[str, str, tuple]] = []
         self._levy: float | None = None
         self._footprints: dict[float, float | None] = {}
+        self._emissions: dict[tuple, float | None] = {}
 
     def warn(self, code: str, message: str, path: tuple = ()) -> None:
         self.warnings.append((code, message, path))  # deduplicated, and paths named, at the end
 
     def factor(self, base: str, leaf: str | None = None, fallback: str | None = None, path: tuple = (),
                quiet: bool = False):
+        memo = self.r._memo  # fast path: most lookups of an audit repeat
+        key = (base, leaf, fallback, quiet)
+        if key in memo:
+            return memo[key]
         try:
             return self.r.lookup(base, leaf, fallback, path, quiet=quiet)
         except FactorError as exc:
@@ -406,7 +411,10 @@ class _Audit:
         return ceil(mass / load) if mass > 0 else 0
 
     def emission(self, material: str, route: str, path: tuple) -> float | None:
-        return self.factor(f"emission.{material}", route, path=path)
+        key = (material, route)
+        if key not in self._emissions:
+            self._emissions[key] = self.factor(f"emission.{material}", route, path=path)
+        return self._emissions[key]
 
     def rent(self, storage_type: str, path: tuple) -> float | None:
         key = "entreposage.loyer" if storage_type == "interieur" else "entreposage.loyer_exterieur"
@@ -634,9 +642,11 @@ class _Audit:
     # -- totals -------------------------------------------------------------
 
     def totals(self, streams, containers, results: list[StreamResult]) -> AuditResult:
-        total_mass = sum(r.masse_t for r in results)
-        total_volume = sum(r.volume_m3 or 0.0 for r in results)
-        current = sum(r.cout_actuel_cad for r in results)
+        total_mass = total_volume = current = 0.0
+        for r in results:
+            total_mass += r.masse_t
+            total_volume += r.volume_m3 or 0.0
+            current += r.cout_actuel_cad
         gains = revenue = pooling = area = area_value = 0.0
         elim = landfill_t = landfill_m3 = levy = ghg = 0.0
         partial = False
@@ -757,26 +767,25 @@ class _Audit:
         )
 
     def policy(self, results: list[StreamResult]) -> tuple[PolicyRow, ...]:
+        """Recycling rate of each policy family, before and after, against its target."""
+        sums: dict[str, list[float]] = {}  # family -> [mass, recycled before, recycled after]
+        for r in results:
+            row = sums.setdefault(r.famille, [0.0, 0.0, 0.0])
+            recycled = r.masse_t if r.mode in RECYCLING_MODES else 0.0
+            row[0] += r.masse_t
+            row[1] += recycled
+            row[2] += recycled
+            if r.scenario_retenu is not None:
+                sc = r.scenarios[r.scenario_retenu]
+                if sc.type == "substitution":
+                    now = sc.filiere in RECYCLING_MODES
+                    row[2] += sc.masse_detournee_t * (int(now) - int(r.mode in RECYCLING_MODES))
         rows = []
         for family in ("pcpvm", "organiques", "crd", "autres"):
-            members = [r for r in results if r.famille == family]
-            mass = sum(r.masse_t for r in members)
-            if not members:
+            if family not in sums:
                 continue
-            before = sum(r.masse_t for r in members if r.mode in RECYCLING_MODES)
-            after = before
-            for r in members:
-                if r.scenario_retenu is None:
-                    continue
-                sc = r.scenarios[r.scenario_retenu]
-                if sc.type != "substitution":
-                    continue
-                was = r.mode in RECYCLING_MODES
-                now = sc.filiere in RECYCLING_MODES
-                after += sc.masse_detournee_t * (int(now) - int(was))
-            target = None
-            if family != "autres":
-                target = self.factor("politique.objectif", family)
+            mass, before, after = sums[family]
+            target = None if family == "autres" else self.factor("politique.objectif", family)
             rows.append(PolicyRow(family, mass, before / mass if mass > 0 else None,
                                   after / mass if mass > 0 else None, target))
         return tuple(rows)

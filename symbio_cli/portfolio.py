@@ -49,15 +49,17 @@ def plan_outputs(files: list[str], folder: str, ext: str) -> dict[str, str]:
         base = safe_name(os.path.splitext(os.path.basename(f))[0])
         candidate, n = base, 1
         while True:
-            path = os.path.join(folder, candidate + ext)
-            key = candidate.casefold()
-            real = os.path.normcase(os.path.realpath(path))
-            if key not in taken and real not in inputs and os.path.dirname(os.path.realpath(path)) == root:
+            # a sanitised name has no separator: it lands in `root` unless it is a link there
+            real = os.path.join(root, candidate + ext)
+            if os.path.islink(real):
+                real = os.path.realpath(real)
+            if (candidate.casefold() not in taken and os.path.normcase(real) not in inputs
+                    and os.path.dirname(real) == root):
                 break
             n += 1
             candidate = f"{base}-{n}"
         taken.add(candidate.casefold())
-        plan[f] = path
+        plan[f] = os.path.join(folder, candidate + ext)
     return plan
 
 
@@ -66,9 +68,13 @@ _worker_lib = None
 
 def _init_worker(overlay):
     global _worker_lib
+    import gc
+
     from symbio_cli import factors
 
     _worker_lib = factors.load(overlay)
+    # modules and the library live as long as the worker: spare them the collector's rescans
+    gc.freeze()
 
 
 def _one(args) -> dict:
