@@ -109,6 +109,31 @@ class ContainerState:
 # Cooperative cost games (mutualisation)
 
 
+def coalition_cost(alone: list[float], volumes: list[float], lifts: list[float], group: bool, cap: float,
+                   fee: float, surcharge: float, rental: float, management: float):
+    """c(S) of METHODE.md's mutualisation, for coalitions given as bit masks.
+
+    c({k}) is k's stand-alone cost; a group contract pays each member's lifts at
+    the pooled fee, a shared container the lifts its pooled volume needs, plus
+    its rental; both pay the coordination fee.
+    """
+    n = len(alone)
+
+    def cost(mask: int) -> float:
+        members = [k for k in range(n) if mask >> k & 1]
+        if not members:
+            return 0.0
+        if len(members) == 1:
+            return alone[members[0]]
+        if group:
+            return sum(lifts[k] for k in members) * fee * (1 + surcharge) + management
+        total = sum(volumes[k] for k in members)
+        need = ceil(total / cap) if cap > 0 and total > 0 else 0
+        return need * fee * (1 + surcharge) + rental + management
+
+    return cost
+
+
 def shapley(n: int, cost) -> list[float]:
     """Shapley values of a cost game on players 0..n-1 (exact up to 15, else sampled)."""
     if n <= EXACT_SHAPLEY_MAX:
@@ -581,27 +606,16 @@ class _Audit:
             estimated.append(est)
         n = len(names)
 
-        def coalition_cost(mask: int) -> float:
-            members = [k for k in range(n) if mask >> k & 1]
-            if not members:
-                return 0.0
-            if len(members) == 1:
-                return alone[members[0]]
-            if group:
-                return sum(lifts[k] for k in members) * fee * (1 + surcharge) + management
-            total = sum(volumes[k] for k in members)
-            need = ceil(total / cap) if cap > 0 and total > 0 else 0
-            return need * fee * (1 + surcharge) + rental + management
-
+        cost = coalition_cost(alone, volumes, lifts, group, cap, fee, surcharge, rental, management)
         full = (1 << n) - 1
-        pooled = coalition_cost(full)
+        pooled = cost(full)
         if sc.repartition == "shapley":
-            shares = shapley(n, coalition_cost)
+            shares = shapley(n, cost)
         else:
             weights = lifts if group else volumes
             total_w = sum(weights)
             shares = [pooled * w / total_w if total_w > 0 else pooled / n for w in weights]
-        blocking = core_violation(n, shares, coalition_cost)
+        blocking = core_violation(n, shares, cost)
         members = tuple(
             Allocation(names[k], volumes[k], lifts[k], alone[k], shares[k], alone[k] - shares[k], estimated[k])
             for k in range(n)

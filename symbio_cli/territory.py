@@ -1241,16 +1241,7 @@ def _pooling(firms, names, lib, options, route, rebate, management, shared_terms
                 alone = [n.cont.cout for n in members]
                 vols = [n.volume for n in members]
                 n_ = len(members)
-
-                def cost(mask: int) -> float:
-                    idx = [k for k in range(n_) if mask >> k & 1]
-                    if not idx:
-                        return 0.0
-                    if len(idx) == 1:
-                        return alone[idx[0]]
-                    total = sum(vols[k] for k in idx)
-                    need = method.ceil(total / cap) if cap > 0 and total > 0 else 0
-                    return need * fee * (1 + ref.surcharge) + rental + management
+                cost = method.coalition_cost(alone, vols, [], False, cap, fee, ref.surcharge, rental, management)
 
                 full = (1 << n_) - 1
                 pooled = cost(full)
