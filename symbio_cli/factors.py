@@ -54,6 +54,7 @@ class Factor:
     high: float | None = None
     raw_low: float | None = None  # the range as written, in `unit`
     raw_high: float | None = None
+    layer: str = ""  # `couche`: the source layer (METHODE.md: GHG differences from one layer)
     origin: str = "bibliotheque"  # bibliotheque | utilisateur | hypothese
     by_year: tuple = ()  # ((year, Factor), ...) sorted
 
@@ -161,6 +162,7 @@ def _factor(key: str, spec: dict, where, origin: str, inherited: dict | None = N
         high=None if high is None else high * scale,
         raw_low=low,
         raw_high=high,
+        layer=str(merged.get("couche") or ""),
         origin=origin,
     )
 
@@ -301,6 +303,7 @@ class Resolver:
         self.used: dict[str, Used] = {}
         self.warnings: list[tuple[str, str, str]] = []  # (code, message, field)
         self._memo: dict[tuple, float | None] = {}
+        self.found: dict[tuple, Factor] = {}  # memo key -> the factor that answered
 
     def _candidates(self, base: str, leaf: str | None):
         if leaf is not None:
@@ -354,6 +357,7 @@ class Resolver:
             self.warn("facteur_manquant", f"facteur « {factor.key} » sans valeur pour {self.year}", field)
             return None
         self.used[factor.key] = Used(factor.key, factor.value, units.label(factor.dims), factor, factor.year)
+        self.found[(base, leaf, fallback, quiet)] = factor
         return factor.value
 
     def warn(self, code: str, message: str, field: str | tuple = "") -> None:

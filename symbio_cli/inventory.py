@@ -498,7 +498,8 @@ def hypotheses_factors(inv: Inventaire) -> dict[str, Factor]:
     for key, q in inv.hypotheses.items():
         out[key] = Factor(key=key, value=q.value, dims=q.dims, unit=units.label(q.dims), raw=q.value,
                           source="hypothèse de l'inventaire", year=inv.annee, confidence="aucune",
-                          note=f"donnée par l'inventaire : {q.text}", origin="hypothese")
+                          note=f"donnée par l'inventaire : {q.text}", layer="hypothèse de l'inventaire",
+                          origin="hypothese")
     return out
 
 

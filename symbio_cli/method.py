@@ -96,10 +96,10 @@ class ContainerState:
         volume = max(0.0, self.volume - removed_volume)
         mass = max(0.0, self.mass - removed_mass)
         emptied = volume <= EPS and mass <= EPS
-        if lifts_after is not None:
-            lifts = lifts_after
-        elif emptied:
+        if emptied:  # an emptied container is taken away: no lifts, no rental
             lifts = 0.0
+        elif lifts_after is not None:  # `levees_apres`: the container stays in use
+            lifts = lifts_after
         else:
             lifts = max(0.0, self.lifts - (self.need - self.terms.need(volume, mass)))
         return lifts, self.terms.cost(lifts, rental=not emptied), emptied
@@ -441,6 +441,19 @@ class _Audit:
             self._emissions[key] = self.factor(f"emission.{material}", route, path=path)
         return self._emissions[key]
 
+    def check_layers(self, material: str, mode: str, route: str, path: tuple) -> None:
+        """Warn when the two emission factors of a difference come from different layers."""
+        found = self.r.found
+        a = found.get((f"emission.{material}", mode, None, False))
+        b = found.get((f"emission.{material}", route, None, False))
+        if a is None or b is None:
+            return
+        la, lb = a.layer or a.source, b.layer or b.source
+        if la != lb:
+            self.warn("ges_couches",
+                      f"GES de « {material} » : « {a.key} » ({la}) et « {b.key} » ({lb}) ne viennent pas de la même "
+                      "couche de facteurs ; la différence est approximative", path)
+
     def rent(self, storage_type: str, path: tuple) -> float | None:
         key = "entreposage.loyer" if storage_type == "interieur" else "entreposage.loyer_exterieur"
         return self.factor(key, self.region, PROVINCE, path)
@@ -510,6 +523,7 @@ class _Audit:
             ef_after = self.emission(s["f"].matiere, route, path + ("filiere",))
             if ef_before is not None and ef_after is not None:
                 ghg = m_s * (ef_before - ef_after)
+                self.check_layers(s["f"].matiere, mode, route, path)
             else:
                 self.warn("ges_partiel",
                           f"facteur d'émission manquant pour « {s['f'].matiere} » ({mode} → {route}) : ce scénario est exclu du total des GES",
@@ -560,12 +574,9 @@ class _Audit:
         fee = _v(sc.frais_levee, own.fee)
         rental = _v(sc.location, own.rental)
         surcharge = _v(sc.surcharge, own.surcharge)
-        compaction = _v(sc.compaction, own.compaction)
-        fill = _v(sc.taux_remplissage, _v(spec.taux_remplissage))
-        if fill is None:
-            fill = self.factor("mutualisation.taux_remplissage", path=path + ("taux_remplissage",), quiet=True)
-        if fill is None:
-            fill = own.fill
+        # the plant's compactor comes along only when the pooled container is the plant's own
+        compaction = _v(sc.compaction, own.compaction if sc.contenant is None else 1.0)
+        fill = _v(sc.taux_remplissage, own.fill)  # the plant's fill rate, its default included
         management = _v(sc.frais_gestion)
         if management is None:
             management = self.factor("mutualisation.frais_gestion", path=path + ("frais_gestion",), quiet=True) or 0.0
@@ -621,13 +632,12 @@ class _Audit:
             for k in range(n)
         )
         tarif_gain = 0.0
-        avoided = alone[0]
-        costs = shares[0]
         if sc.tarif is not None:
             tarif_gain = s["mass"] * ((s["fee"] or 0.0) - sc.tarif.value)
-            avoided += s["mass"] * (s["fee"] or 0.0)
-            costs += s["mass"] * sc.tarif.value
-        gain = alone[0] - shares[0] + tarif_gain
+        # METHODE.md: revenue 0, costs = the plant's share; what it stops paying carries the fee change
+        avoided = alone[0] + tarif_gain
+        costs = shares[0]
+        gain = avoided - costs
         area_after = _v(sc.entreposage_apres, s["area"])
         recovered = s["area"] - area_after
         value = 0.0
@@ -759,6 +769,11 @@ class _Audit:
             f = u.factor
             used.append(FactorUse(cle=key, valeur=value, unite=unit, source=f.source, annee=u.year,
                                   defaut=f.default, confiance=f.confidence, proxy=f.proxy, note=f.note, url=f.url))
+        for key in self.inv.hypotheses:
+            if key not in self.r.used:
+                self.warn("hypothese_inutilisee",
+                          f"hypothèse « {key} » non utilisée par ce calcul (une valeur plus précise l'emporte, "
+                          "ou le facteur n'intervient pas)", ("hypotheses", key))
         seen = set()
         warnings = []
         for code, message, where in self.r.warnings + self.warnings:

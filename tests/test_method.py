@@ -551,3 +551,51 @@ def test_regional_hypothesis_the_library_lacks():
                           scenarios=[{"type": "substitution", "prix": "0 $/t", "entreposage_apres": "4 m²"}])]
     sc = run(inv).flux[0].scenarios[0]
     assert sc.valeur_surface_cad == pytest.approx((10 - 4) * 25)
+
+
+def test_emptied_container_has_no_lifts_even_with_declared_lifts_after():
+    inv = base()
+    inv["conteneurs"] = [{"id": "p", "contenant": "20 vg³", "levees": "1/semaine", "frais_levee": "200 $",
+                          "location": "100 $/mois"}]
+    inv["flux"] = [
+        stream("a", quantite="1 t/mois", mode="recyclage", gestion={"conteneur": "p", "tarif": "0 $/t"},
+               scenarios=[{"type": "substitution", "prix": "1 $/t", "levees_apres": "2/mois"}]),
+        stream("b", quantite="1 t/mois", mode="recyclage", gestion={"conteneur": "p", "tarif": "0 $/t"},
+               scenarios=[{"type": "substitution", "prix": "1 $/t"}]),
+    ]
+    result = run(inv)
+    c = result.conteneurs[0]
+    assert c.levees_apres == 0 and c.cout_apres_cad == 0  # both streams leave: the container goes
+    joint = WEEKS * 200 + 100 * 12  # everything the container cost: 11 435,71 $
+    separate = sum(s.scenarios[0].detail["conteneur_avant_cad"] - s.scenarios[0].detail["conteneur_apres_cad"]
+                   for s in result.flux)
+    assert result.totaux.ecart_levees_conjointes_cad == pytest.approx(joint - separate)
+
+
+def test_pooling_costs_are_the_plant_share():
+    sc = pooled({"type": "mutualisation", "frais_levee": "250 $", "contenant": "40 vg³", "tarif": "90 $/t",
+                 "partenaires": [{"nom": "P1", "quantite": "260 m³/an", "cout_actuel": "6000 $/an"}]}).flux[0].scenarios[0]
+    assert sc.couts_cad == pytest.approx(sc.membres[0].part_cad)
+    assert sc.cout_evite_cad == pytest.approx(sc.membres[0].cout_seul_cad + 52 * (100 - 90))
+    assert sc.gain_net_cad == pytest.approx(sc.cout_evite_cad - sc.couts_cad)
+
+
+def test_emission_factors_from_two_layers_warn():
+    inv = base()
+    inv["hypotheses"] = {"emission.carton.recyclage": "-3 t CO2e/t"}
+    inv["flux"] = [stream(matiere="carton", gestion={"entreposage": "0 m²"},
+                          scenarios=[{"type": "substitution", "prix": "5 $/t", "filiere": "recyclage"}])]
+    result = run(inv)
+    assert any(w.code == "ges_couches" for w in result.avertissements)
+    ef = lib_value("emission.carton.enfouissement") - -3
+    assert result.flux[0].scenarios[0].ges_evites_tco2e == pytest.approx(144 * ef)
+
+
+def test_unused_hypothesis_is_reported():
+    inv = base(region="montreal")
+    inv["hypotheses"] = {"tarif.enfouissement.quebec": "10 $/t"}  # the Montréal value wins
+    s0 = stream(gestion={"entreposage": "0 m²"})
+    del s0["gestion"]["tarif"]
+    inv["flux"] = [s0]
+    result = run(inv)
+    assert any(w.code == "hypothese_inutilisee" for w in result.avertissements)
