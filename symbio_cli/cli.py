@@ -49,6 +49,10 @@ def _inputs(paths: tuple[str, ...]) -> tuple[list[str], list[str]]:
     return expand(list(paths))
 
 
+class _Jobs(click.IntRange):
+    name = "nombre entier ≥ 1"
+
+
 facteurs_option = click.option(
     "--facteurs", "overlay", metavar="DOSSIER", type=click.Path(file_okay=False),
     help="Dossier de facteurs qui remplace ou complète la bibliothèque par défaut.",
@@ -167,7 +171,7 @@ def _report_date(date: str | None) -> str:
 @click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Langue du rapport.")
 @facteurs_option
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+@click.option("-j", "--jobs", type=_Jobs(min=1), default=None,
               help="Processus en parallèle pour un lot (défaut : nombre de cœurs).")
 @click.option("--date", metavar="AAAA-MM-JJ", help="Date imprimée dans le rapport (reproductibilité).")
 def audit(fichiers, fmt, sortie, langue, overlay, jobs, date):
@@ -236,16 +240,16 @@ def facteurs_cmd(cle, overlay, fmt):
         from rich.table import Table
 
         table = Table(title="Facteurs symbio", show_lines=False)
-        for col in ("clé", "valeur", "unité", "année", "confiance", "source"):
+        for col in ("clé", "valeur", "unité", "au calcul", "année", "confiance", "source"):
             table.add_column(col, overflow="fold")
         for r in rows:
-            table.add_row(r["cle"], r["valeur_texte"], r["unite"], str(r["annee"] or "—"),
-                          r["confiance"], r["source"], )
+            table.add_row(r["cle"], r["valeur_texte"], r["unite"], r["valeur_calcul"], str(r["annee"] or "—"),
+                          r["confiance"], r["source"])
         Console(markup=False, highlight=False).print(table)
     else:
         for r in rows:
-            click.echo("\t".join([r["cle"], r["valeur_texte"], r["unite"], str(r["annee"] or "—"),
-                                  r["confiance"], r["source"]]))
+            click.echo("\t".join([r["cle"], r["valeur_texte"], r["unite"], r["valeur_calcul"],
+                                  str(r["annee"] or "—"), r["confiance"], r["source"]]))
     del fmod
 
 
@@ -266,6 +270,13 @@ def init(fichier, force):
         _err(f"{fichier} existe déjà : rien n'est écrasé (--force pour le remplacer)")
         sys.exit(ExitCode.USAGE)
     write_atomic(fichier, text)
+    schema_path = os.path.join(os.path.dirname(fichier) or ".", "inventaire.schema.json")
+    if not os.path.exists(schema_path):  # the modeline points at it: editors then complete and check keys
+        import json
+
+        from symbio_cli.inventory import json_schema
+
+        write_atomic(schema_path, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
     _err(f"inventaire écrit dans {fichier} ; remplissez-le, puis : symbio valider {fichier}")
 
 
@@ -301,7 +312,7 @@ def completion(shell):
               help="Codes stables au lieu des noms ; aucun total de moins de 3 entreprises "
                    "(la variable SYMBIO_SEL rend les codes impossibles à deviner d'après les noms).")
 @click.option("--date", metavar="AAAA-MM-JJ", help="Date imprimée dans le rapport (reproductibilité).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+@click.option("-j", "--jobs", type=_Jobs(min=1), default=None,
               help="Processus pour lire et auditer les inventaires (défaut : les cœurs, dès 50 fichiers).")
 def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, repartition, attribution,
                anonymiser, date, jobs):

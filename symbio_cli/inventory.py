@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from typing import Annotated, Literal, Union
 
 from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema,
@@ -58,6 +59,7 @@ _EXAMPLES = {
 
 def _quantity_validator(accepted: tuple, sign: str, percent: bool):
     allowed = {_SAME.get(d, d) for d in accepted}
+    example = next((_EXAMPLES[d] for d in accepted if d in _EXAMPLES), "85 %" if percent else "1")
 
     def validate(value):
         if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -67,7 +69,10 @@ def _quantity_validator(accepted: tuple, sign: str, percent: bool):
         try:
             q = units.parse(value)
         except QuantityError as exc:
-            raise PydanticCustomError("quantite", "{msg}", {"msg": str(exc)}) from None
+            message = str(exc)
+            if message.startswith("nombre attendu"):
+                message += f" (ex. {example})"
+            raise PydanticCustomError("quantite", "{msg}", {"msg": message}) from None
         dim = _SAME.get(q.dims, q.dims)
         if dim not in allowed:
             wanted = " ou ".join(f"{units.describe(d)} (ex. {_EXAMPLES.get(d, units.label(d) or '1')})" if d else "pourcentage (ex. 85 %)" for d in accepted if d not in _SAME)
@@ -418,77 +423,184 @@ def _hint(word: str, choices) -> str:
     return f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
 
 
-def cross_check(inv: Inventaire, doc: Document, lib: Library) -> list[Problem]:
-    """Checks that need the whole inventory or the factor library."""
+_GENERIC_WORDS = {"matieres", "dangereuses", "autres", "produits", "contenant", "residuelles", "usees", "uses"}
+
+
+def _stems(text: str) -> set[str]:
+    words = re.split(r"[^a-z0-9]+", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+    return {w[:5] for w in words if len(w) >= 4 and w not in _GENERIC_WORDS}
+
+
+def hazardous_match(key: str, lib: Library) -> str | None:
+    """The hazardous category a material name points at (`batteries` → piles_batteries), if any."""
+    if key in lib.hazardous:
+        return key
+    stems = _stems(key)
+    for name, labels in lib.hazardous.items():
+        words = _stems(name) | _stems(str(labels.get("fr", ""))) | _stems(str(labels.get("en", "")))
+        if stems & words:
+            return name
+    return None
+
+
+def _parsed(value):
+    """A quantity from raw text, or None when it does not parse (pydantic says why)."""
+    try:
+        return units.parse(value)
+    except QuantityError:
+        return None
+
+
+# Factor families whose last key part is a region, a material or a mode.
+_REGIONAL = ("tarif.", "entreposage.loyer", "entreposage.loyer_exterieur")
+_NEGATIVE_OK = ("tarif.", "emission.")
+_FRACTIONS = ("taux", "objectif", "fraction", "rabais", "part_")
+
+
+def _check_hypothesis(key: str, q: Quantity, lib: Library, inv_annee) -> str | None:
+    """What is wrong with one `hypotheses:` entry, or None."""
+    known = key
+    if not lib.known_prefix(known):
+        parent, _, leaf = key.rpartition(".")
+        if not (parent and "." in parent or parent in ("masse_volumique",)) or not lib.known_prefix(parent):
+            return f"clé de facteur inconnue « {key} »{_hint(key, lib.factors)}"
+        if parent.startswith(_REGIONAL) and lib.regions and leaf not in lib.regions:
+            return f"région « {leaf} » inconnue dans « {key} »{_hint(leaf, lib.regions)}"
+        if parent.startswith("emission.") and leaf not in MODES:
+            return f"mode « {leaf} » inconnu dans « {key} »{_hint(leaf, MODES)}"
+        if parent in ("masse_volumique", "enfouissement.masse_volumique_en_place") and leaf not in lib.materials:
+            return f"matière « {leaf} » inconnue dans « {key} »{_hint(leaf, lib.materials)}"
+        known = parent
+    expected = lib.dims_under(known)
+    if q.dims not in expected and not (not q.dims and len(expected) == 1 and not next(iter(expected))):
+        wanted = " ou ".join(units.label(d) or "nombre" for d in expected)
+        return f"« {q.text} » : unité incompatible avec « {key} » (attendu : {wanted})"
+    if q.value < 0 and not key.startswith(_NEGATIVE_OK):
+        return f"« {q.text} » : valeur négative impossible pour « {key} »"
+    if not q.dims and any(word in key for word in _FRACTIONS) and not 0 <= q.value <= 1:
+        return f"« {q.text} » : pourcentage entre 0 et 100 % attendu pour « {key} »"
+    if key.startswith(("masse_volumique", "enfouissement.masse_volumique", "transport.charge_utile")) and q.value == 0:
+        return f"« {q.text} » : valeur strictement positive attendue pour « {key} »"
+    return None
+
+
+def _density_known(material: str, hypotheses: dict, lib: Library) -> bool:
+    if f"masse_volumique.{material}" in hypotheses or "masse_volumique" in hypotheses:
+        return True
+    f = lib.factors.get(f"masse_volumique.{material}") or lib.factors.get("masse_volumique")
+    return f is not None and f.value is not None
+
+
+def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Problem]:
+    """Checks that need the whole inventory or the factor library.
+
+    They read the raw data (with type guards) so that they run even when the
+    schema found problems: a user fixes everything in one pass. `skip` holds
+    the paths pydantic already reported.
+    """
     problems: list[Problem] = []
 
     def add(path, message, on_value=True):
+        if any(path[:n] in skip for n in range(1, len(path) + 1)):
+            return
         line, col = doc.where(path, value=on_value)
         problems.append(Problem(doc.file, line, col, field_name(path), message))
 
-    if lib.regions and inv.entreprise.region not in lib.regions:
-        add(("entreprise", "region"), f"région « {inv.entreprise.region} » inconnue{_hint(inv.entreprise.region, lib.regions)}")
+    def items(key):
+        value = data.get(key)
+        return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+    entreprise = data.get("entreprise") if isinstance(data.get("entreprise"), dict) else {}
+    region = entreprise.get("region", "quebec")
+    if not isinstance(region, str):
+        region = "quebec"
+    if lib.regions and isinstance(region, str) and region not in lib.regions:
+        add(("entreprise", "region"), f"région « {region} » inconnue{_hint(region, lib.regions)}")
 
     ids: dict[str, tuple] = {}
-    for i, c in enumerate(inv.conteneurs):
-        if c.id in ids:
-            add(("conteneurs", i, "id"), f"identifiant « {c.id} » déjà utilisé ({field_name(ids[c.id])})")
-        else:
-            ids[c.id] = ("conteneurs", i, "id")
-    for i, f in enumerate(inv.flux):
-        if f.id in ids:
-            add(("flux", i, "id"), f"identifiant « {f.id} » déjà utilisé ({field_name(ids[f.id])}) : flux et conteneurs partagent les identifiants")
-        else:
-            ids[f.id] = ("flux", i, "id")
-    container_ids = {c.id for c in inv.conteneurs}
+    for what in ("conteneurs", "flux"):
+        for i, c in items(what):
+            cid = c.get("id")
+            if not isinstance(cid, str):
+                continue
+            if cid in ids:
+                extra = " : flux et conteneurs partagent les identifiants" if ids[cid][0] != what else ""
+                add((what, i, "id"), f"identifiant « {cid} » déjà utilisé ({field_name(ids[cid])}){extra}")
+            else:
+                ids[cid] = (what, i, "id")
+    container_ids = {c.get("id") for _, c in items("conteneurs") if isinstance(c.get("id"), str)}
 
     def check_material(path, key, inputs=False):
-        if key in lib.materials or (inputs and key in lib.input_categories):
+        if not isinstance(key, str) or key in lib.materials or (inputs and key in lib.input_categories):
             return
-        if key in lib.hazardous:
+        danger = hazardous_match(key, lib)
+        if danger is not None:
             rule = lib.hazardous_rule.get("fr", "Règlement sur les matières dangereuses (RLRQ, c. Q-2, r. 32)")
-            add(path, f"« {key} » est une matière dangereuse, hors du champ de symbio : sa gestion relève du {rule}")
+            label = lib.hazardous[danger].get("fr", danger)
+            add(path, f"« {key} » est une matière dangereuse ({label}), hors du champ de symbio : sa gestion relève du {rule}")
             return
         choices = set(lib.materials) | (set(lib.input_categories) if inputs else set())
         add(path, f"matière « {key} » inconnue{_hint(key, choices)}")
 
-    for i, f in enumerate(inv.flux):
+    hypotheses = data.get("hypotheses") if isinstance(data.get("hypotheses"), dict) else {}
+    levy_needed = False
+    for i, f in items("flux"):
         base = ("flux", i)
-        check_material(base + ("matiere",), f.matiere)
-        g = f.gestion
-        if g.collecte is not None and g.conteneur is not None:
+        material = f.get("matiere")
+        check_material(base + ("matiere",), material)
+        g = f.get("gestion") if isinstance(f.get("gestion"), dict) else {}
+        if g.get("mode") in ("enfouissement", "incineration", "recouvrement_let"):
+            levy_needed = True
+        if g.get("collecte") is not None and g.get("conteneur") is not None:
             add(base + ("gestion", "conteneur"), "« collecte » et « conteneur » s'excluent : un conteneur propre ou un conteneur partagé")
-        if g.conteneur is not None and g.conteneur not in container_ids:
-            add(base + ("gestion", "conteneur"), f"conteneur « {g.conteneur} » absent de « conteneurs: »{_hint(g.conteneur, container_ids)}")
-        retained = [j for j, s in enumerate(f.scenarios) if s.retenu]
+        if isinstance(g.get("conteneur"), str) and g["conteneur"] not in container_ids:
+            add(base + ("gestion", "conteneur"), f"conteneur « {g['conteneur']} » absent de « conteneurs: »{_hint(g['conteneur'], container_ids)}")
+        q = _parsed(f.get("quantite"))
+        density_given = f.get("masse_volumique") is not None
+        density = density_given or (isinstance(material, str) and material in lib.materials
+                                    and _density_known(material, hypotheses, lib))
+        if q is not None and q.dims == VOLUME_RATE and not density and isinstance(material, str) and material in lib.materials:
+            add(base + ("quantite",), f"quantité en volume, mais aucune masse volumique connue pour « {material} » : "
+                                      "donnez « masse_volumique » (ex. 210 kg/m³)")
+        scenarios = f.get("scenarios") if isinstance(f.get("scenarios"), list) else []
+        retained = [j for j, sc in enumerate(scenarios) if isinstance(sc, dict) and sc.get("retenu") is True]
         if len(retained) > 1:
-            add(base + ("scenarios", retained[1], "retenu"), f"deux scénarios « retenu: true » sur le flux « {f.id} » (scénarios {retained[0] + 1} et {retained[1] + 1}) : un seul")
-        for j, s in enumerate(f.scenarios):
-            if isinstance(s, Substitution) and s.transport is not None and s.distance is None \
-                    and s.transport.dims in (PER_KM, PER_TKM):
-                add(base + ("scenarios", j, "transport"), "un transport en $/km ou $/t/km demande « distance »")
-            if isinstance(s, Mutualisation):
-                if g.conteneur is not None:
-                    add(base + ("scenarios", j), "une mutualisation demande un conteneur propre au flux, pas un conteneur partagé")
-                elif g.collecte is None:
-                    add(base + ("scenarios", j), "une mutualisation demande que le flux ait son conteneur (« gestion.collecte »)")
-    for i, item in enumerate(inv.intrants):
-        check_material(("intrants", i, "matiere"), item.matiere, inputs=True)
-    for key, q in inv.hypotheses.items():
-        path = ("hypotheses", key)
-        known = key
-        if not lib.known_prefix(known):
-            # a leaf the library lacks (a region, a material) under a known level
-            parent = key.rsplit(".", 1)[0] if "." in key else ""
-            if parent and lib.known_prefix(parent) and key.count(".") >= 2:
-                known = parent
-            else:
-                add(path, f"clé de facteur inconnue « {key} »{_hint(key, lib.factors)}", on_value=False)
+            add(base + ("scenarios", retained[1], "retenu"),
+                f"deux scénarios « retenu: true » sur le flux « {f.get('id')} » (scénarios {retained[0] + 1} et {retained[1] + 1}) : un seul")
+        for j, sc in enumerate(scenarios):
+            if not isinstance(sc, dict):
                 continue
-        expected = lib.dims_under(known)
-        if q.dims not in expected and not (not q.dims and len(expected) == 1 and not next(iter(expected))):
-            wanted = " ou ".join(units.label(d) or "nombre" for d in expected)
-            add(path, f"« {q.text} » : unité incompatible avec « {key} » (attendu : {wanted})")
+            spath = base + ("scenarios", j)
+            if sc.get("type") == "substitution":
+                t = _parsed(sc.get("transport"))
+                if t is not None and t.dims in (PER_KM, PER_TKM) and sc.get("distance") is None:
+                    add(spath + ("transport",), "un transport en $/km ou $/t/km demande « distance »")
+            elif sc.get("type") == "mutualisation":
+                if g.get("conteneur") is not None:
+                    add(spath, "une mutualisation demande un conteneur propre au flux, pas un conteneur partagé")
+                elif g.get("collecte") is None:
+                    add(spath, "une mutualisation demande que le flux ait son conteneur (« gestion.collecte »)")
+                partners = sc.get("partenaires") if isinstance(sc.get("partenaires"), list) else []
+                for k, partner in enumerate(partners):
+                    pq = _parsed(partner.get("quantite")) if isinstance(partner, dict) else None
+                    if pq is not None and pq.dims == MASS_RATE and not density:
+                        add(spath + ("partenaires", k, "quantite"),
+                            "quantité en masse : la masse volumique du flux est inconnue ; donnez un volume ou « masse_volumique »")
+    for i, item in items("intrants"):
+        check_material(("intrants", i, "matiere"), item.get("matiere"), inputs=True)
+    for key, value in hypotheses.items():
+        q = _parsed(value)
+        if q is None:
+            continue  # pydantic reported it
+        message = _check_hypothesis(str(key), q, lib, data.get("annee"))
+        if message:
+            add(("hypotheses", key), message, on_value=not message.startswith("clé de facteur inconnue"))
+    levy = lib.factors.get("redevance.elimination")
+    annee = data.get("annee")
+    if (levy_needed and isinstance(annee, int) and not isinstance(annee, bool) and levy is not None
+            and levy.by_year and annee < levy.by_year[0][0] and "redevance.elimination" not in hypotheses):
+        add(("annee",), f"aucune redevance d'élimination connue avant {levy.by_year[0][0]} : "
+                        "donnez-la dans « hypotheses: redevance.elimination » (ex. 23,07 $/t)")
     return problems
 
 
@@ -511,18 +623,20 @@ def validate(doc: Document, lib: Library) -> tuple[Inventaire | None, list[Probl
         problems.append(Problem(doc.file, 1, 1, "", f"le fichier contient {kind} ; un inventaire est une section de clés (version, entreprise, annee, flux…)"))
         return None, problems
     warned = units.warning_count
+    inv = None
+    skip: set = set()
     try:
         inv = Inventaire.model_validate(doc.data)
     except ValidationError as exc:
-        problems.extend(_problems_from(exc, doc))
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        return None, problems
-    if units.warning_count != warned:
+        schema_problems = _problems_from(exc, doc)
+        problems.extend(schema_problems)
+        skip = {tuple(_clean_loc(err["loc"])) for err in exc.errors(include_url=False)}
+    if inv is not None and units.warning_count != warned:
         _quantity_warnings(inv, doc, (), problems)
-    errors = cross_check(inv, doc, lib)
+    errors = cross_check(doc.data, doc, lib, skip)
     problems.extend(errors)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-    return (None if errors else inv), problems
+    return (None if errors or inv is None else inv), problems
 
 
 def _enums(schema: dict) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 import yaml
 
-from symbio_cli.errors import Problem
+from symbio_cli.errors import Problem, field_name
 
 try:  # libyaml when present (7x faster), the pure-Python composer otherwise
     from yaml import CSafeLoader as _BaseLoader
@@ -42,7 +43,8 @@ class _Loader(_BaseLoader):
     def ascend_resolver(self):
         pass
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024  # ~4 000 streams; composing more would take over a second
+MAX_LINES = 60_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 
@@ -124,10 +126,11 @@ class Document:
 
 
 class _Refused(Exception):
-    def __init__(self, node, message: str, position: tuple | None = None):
+    def __init__(self, node, message: str, position: tuple | None = None, field: str = ""):
         self.node = node
         self.message = message
         self.position = position
+        self.field = field
 
 
 def decode(raw: bytes, name: str) -> tuple[str, list[Problem]]:
@@ -153,9 +156,13 @@ def read(path: str | os.PathLike, display: str | None = None) -> Document | list
     """Read and load a YAML file; problems (never exceptions) for bad input."""
     name = display or str(path)
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode):
+            return [Problem(name, None, None, "", "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique)")]
         if size > MAX_BYTES:
-            return [Problem(name, None, None, "", f"fichier trop gros ({size / 1e6:.1f} Mo ; {MAX_BYTES // (1024 * 1024)} Mo au plus pour un inventaire)")]
+            mega = f"{size / 1e6:.1f}".replace(".", ",")
+            return [Problem(name, None, None, "", f"fichier trop gros ({mega} Mo ; {MAX_BYTES // (1024 * 1024)} Mo au plus pour un inventaire)")]
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except IsADirectoryError:
@@ -164,6 +171,9 @@ def read(path: str | os.PathLike, display: str | None = None) -> Document | list
         return [Problem(name, None, None, "", f"lecture impossible : {exc.strerror or exc}")]
     if len(raw) > MAX_BYTES:
         return [Problem(name, None, None, "", "fichier trop gros")]
+    lines = raw.count(b"\n")
+    if lines > MAX_LINES:
+        return [Problem(name, None, None, "", f"fichier trop long ({lines} lignes ; {MAX_LINES} au plus pour un inventaire)")]
     text, problems = decode(raw, name)
     result = loads(text, name)
     if isinstance(result, list):
@@ -200,7 +210,7 @@ def loads(text: str, name: str = "<texte>") -> Document | list[Problem]:
     except _Refused as exc:
         m = exc.node.start_mark
         line, col = exc.position or (m.line + 1, m.column + 1)
-        return [Problem(name, line, col, "", exc.message)]
+        return [Problem(name, line, col, exc.field, exc.message)]
     except RecursionError:
         return [Problem(name, None, None, "", "YAML trop imbriqué")]
     return doc
@@ -229,7 +239,7 @@ _YAML_WORDS = [
     ("did not find expected ',' or ']'", "« , » ou « ] » attendu"),
     ("did not find expected ',' or '}'", "« , » ou « } » attendu"),
     ("found unexpected ':'", "« : » inattendu"),
-    ("exceeded max depth", "YAML trop imbriqué"),
+    ("exceeded max", "YAML trop imbriqué"),
     ("found character that cannot start any token", "caractère inattendu (tabulation, @ ou ` ? mettez la valeur entre guillemets)"),
     ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
 ]
@@ -275,7 +285,8 @@ class _Builder:
                     raise _Refused(key_node, "la fusion YAML « << » n'est pas acceptée")
                 if key in out:
                     line = first[key].start_mark.line + 1
-                    raise _Refused(key_node, f"clé « {key} » en double (déjà à la ligne {line})")
+                    raise _Refused(key_node, f"clé « {key} » en double (déjà à la ligne {line})",
+                                   field=field_name(path + (key,)))
                 first[key] = key_node
                 out[key] = self.build(value_node, path + (key,), depth + 1)
             return out

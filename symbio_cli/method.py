@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 
 from symbio_cli import units
-from symbio_cli.errors import FactorError, MethodError, field_name
+from symbio_cli.errors import FactorError, MethodError, field_name, fr_number
 from symbio_cli.factors import (ELIMINATION_MODES, LANDFILL_MODES, LEVY_MODES, PROVINCE,
                                 RECOVERY_MODES, RECYCLING_MODES, Library, Resolver)
 from symbio_cli.inventory import (MASS_RATE, Collecte, Entreposage, Inventaire, Mutualisation,
@@ -354,7 +354,7 @@ class _Audit:
             path = self.container_path(c, streams)
             if c.terms.declared is not None and c.lifts < c.need - 1:
                 self.warn("levees_insuffisantes",
-                          f"conteneur « {cid} » : {c.lifts:.1f} levées/an déclarées ne suffisent pas au volume déclaré "
+                          f"conteneur « {cid} » : {fr_number(c.lifts, 1)} levées/an déclarées ne suffisent pas au volume déclaré "
                           f"({c.need} nécessaires) ; donnez une masse volumique, une compaction ou un taux de remplissage",
                           path)
             if not members:
@@ -723,8 +723,8 @@ class _Audit:
                 over = (c.lifts - c.need) * c.terms.fee * (1 + c.terms.surcharge)
                 sizing += over
                 self.warn("surdimensionnement",
-                          f"conteneur « {cid} » : {c.lifts:.0f} levées/an pour {c.need} nécessaires — "
-                          f"{over:.0f} $/an à récupérer en ajustant l'horaire",
+                          f"conteneur « {cid} » : {fr_number(c.lifts)} levées/an pour {c.need} nécessaires — "
+                          f"{fr_number(over)} $/an à récupérer en ajustant l'horaire",
                           self.container_path(c, streams))
             container_results.append(ContainerResult(
                 id=cid, partage=c.shared, flux=tuple(streams[i]["f"].id for i in c.streams),

@@ -134,6 +134,8 @@ def run_portfolio(files, lib, fmt, output, lang, jobs, date, overlay, failed) ->
     failed += sum(1 for r in rows if not r["ok"])
     if output:
         write_summary(rows, output, date, lang)
+    elif fmt == "json":
+        _print_json(rows, date)
     else:
         _print_table(rows)
     print(f"{sum(1 for r in rows if r['ok'])} inventaire(s) audité(s), {failed} en échec", file=sys.stderr)
@@ -177,11 +179,7 @@ def _sorted(rows):
 def write_summary(rows: list[dict], folder: str, date: str, lang: str = "fr") -> None:
     """sommaire.{json,csv,md}: one row per inventory, by net savings."""
     good, bad = _sorted(rows)
-    payload = {
-        "schema": "symbio.sommaire/1", "date": date,
-        "inventaires": [{k: r.get(k) for k in ("fichier", "rapport", "entreprise", "flux", *SUMMARY_KEYS, "ges_partiel")} for r in good],
-        "echecs": [{"fichier": r["fichier"], "erreur": (r["problemes"] or ["?"])[0]} for r in bad],
-    }
+    payload = summary_payload(good, bad, date)
     write_atomic(os.path.join(folder, "sommaire.json"), json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -203,6 +201,22 @@ def _csv(value):
     if isinstance(value, float):
         return f"{value:.2f}" if abs(value) >= 1 else f"{value:.4f}"
     return value
+
+
+def _print_json(rows, date):
+    """Several inputs, no output folder, JSON asked: the portfolio summary as JSON."""
+    good, bad = _sorted(rows)
+    print(json.dumps(summary_payload(good, bad, date), ensure_ascii=False, indent=2))
+
+
+def summary_payload(good: list[dict], bad: list[dict], date: str) -> dict:
+    """The portfolio summary as data (sommaire.json)."""
+    return {
+        "schema": "symbio.sommaire/1", "date": date,
+        "inventaires": [{k: r.get(k) for k in ("fichier", "rapport", "entreprise", "flux", *SUMMARY_KEYS, "ges_partiel")}
+                        for r in good],
+        "echecs": [{"fichier": r["fichier"], "erreur": (r["problemes"] or ["?"])[0]} for r in bad],
+    }
 
 
 def _print_table(rows):

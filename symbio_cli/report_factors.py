@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from symbio_cli import units
 from symbio_cli.factors import Factor, Library
+
+
+def _computed(f: Factor) -> str:
+    """The value as the method uses it (per metric tonne, per m², per km…)."""
+    if f.value is None:
+        return ""
+    value, unit = units.display(f.value, f.dims)
+    return f"{_raw(value)} {unit}".strip()
 
 
 def _raw(value: float | None) -> str:
@@ -25,7 +34,7 @@ def factor_rows(lib: Library, prefix: str | None = None) -> list[dict]:
         else:
             text = _raw(f.raw)
         rows.append({
-            "cle": key, "valeur": f.raw, "valeur_texte": text, "unite": f.unit,
+            "cle": key, "valeur": f.raw, "valeur_texte": text, "unite": f.unit, "valeur_calcul": _computed(f),
             "annee": f.year, "confiance": f.confidence, "source": f.source,
             "proxy": f.proxy, "derive": f.derived, "origine": f.origin,
         })
@@ -41,6 +50,9 @@ def show_factor(f: Factor) -> str:
             lines.append(f"  {year} : {_raw(item.raw)} {f.unit}{flag} — {item.source}")
     else:
         lines.append(f"  valeur    : {_raw(f.raw)} {f.unit}")
+        computed = _computed(f)
+        if computed and computed != f"{_raw(f.raw)} {f.unit}":
+            lines.append(f"  au calcul : {computed}")
         lines.append(f"  année     : {f.year if f.year is not None else 'inconnue'}")
     if f.raw_low is not None or f.raw_high is not None:
         lines.append(f"  plage     : {_raw(f.raw_low)} à {_raw(f.raw_high)} {f.unit}")

@@ -56,8 +56,8 @@ _GHG_RE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_RE = re.compile(
-    r"(?P<sign>[-+−]?)\s*(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d+)"
-    r"(?:[.,](?P<frac>\d+))?"
+    r"(?P<sign>[-+−]?)\s*(?P<int>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])|[0-9]+)"
+    r"(?:[.,](?P<frac>[0-9]+))?"
 )
 _NAME_RE = re.compile(r"^(?P<name>[^\d²³^]+?)(?:\^?(?P<exp>[123])|(?P<sup>[²³]))?$")
 
@@ -186,6 +186,8 @@ def _lookup(name: str) -> str:
         if candidate in _ALIASES:
             return _ALIASES[candidate]
     hint = difflib.get_close_matches(name, list(_ALIASES) + ["%", "vg³", "m³", "m²"], n=1, cutoff=0.6)
+    if not hint and folded.lower() in _ALIASES:  # `T`, `M`: case matters, say which one exists
+        hint = [folded.lower()]
     msg = f"unité inconnue « {name} »"
     if hint:
         msg += f" (vouliez-vous dire « {hint[0]} » ?)"
@@ -239,7 +241,7 @@ def parse_number(text: str) -> tuple[float, str, list[str]]:
     """Read the number at the start of `text`: value, rest of text, warnings."""
     m = _NUMBER_RE.match(text)
     if not m:
-        raise QuantityError(f"nombre attendu au début de « {text} » (ex. 18 t/mois)")
+        raise QuantityError(f"nombre attendu au début de « {text} »")
     warnings: list[str] = []
     integer = re.sub(r"[ \u00a0\u202f]", "", m.group("int"))
     if len(integer) > MAX_INT_DIGITS:

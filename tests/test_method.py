@@ -58,17 +58,18 @@ def test_levy_of_the_inventory_year_from_the_library():
 
 
 def test_levy_before_the_first_year_is_an_error():
-    from symbio_cli import factors, inventory, loader, method
-    from symbio_cli.errors import MethodError
+    from symbio_cli import factors, inventory, loader
     import yaml
 
     inv = base()
     inv["annee"] = 2010
     inv["flux"] = [stream(gestion={"entreposage": "0 m²"})]
     doc = loader.loads(yaml.safe_dump(inv), "t.yaml")
-    model, _ = inventory.validate(doc, factors.load())
-    with pytest.raises(MethodError):
-        method.audit(model, factors.load())
+    model, problems = inventory.validate(doc, factors.load())
+    assert model is None
+    assert any(p.field == "annee" and "avant 2019" in p.message for p in problems)
+    inv["hypotheses"] = {"redevance.elimination": "20 $/t"}  # the user gives it: fine
+    assert run(inv).flux[0].cout_actuel_cad == pytest.approx(144 * (105 + 20))
 
 
 def test_rebate_is_a_negative_cost():
