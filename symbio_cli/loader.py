@@ -205,7 +205,7 @@ def loads(text: str, name: str = "<texte>") -> Document | list[Problem]:
     if root is None:
         return [Problem(name, 1, 1, "", "fichier vide : un inventaire commence par « version: 1 »")]
     try:
-        builder = _Builder(doc)
+        builder = _Builder(doc, aliases_possible="*" in text)
         doc.data = builder.build(root, (), 0)
     except _Refused as exc:
         m = exc.node.start_mark
@@ -252,12 +252,17 @@ def _french_yaml(message: str) -> str:
     return f"syntaxe YAML ({message})"
 
 
+_NUMERIC_START = frozenset("0123456789+-.")
+
+
 class _Builder:
     """Turns composed nodes into dicts/lists/scalars, refusing what we do not accept."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, aliases_possible: bool = True):
         self.doc = doc
-        self.seen: set[int] = set()
+        # libyaml hands an alias back as its anchor's node: seeing a node twice means an
+        # alias. Without a `*` in the text there is none, and nothing to remember.
+        self.seen: set[int] | None = set() if aliases_possible else None
         self.count = 0
 
     def build(self, node, path: Path, depth: int):
@@ -266,12 +271,16 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise _Refused(node, "trop d'éléments YAML pour un inventaire")
-        if id(node) in self.seen:
-            raise _Refused(node, "les ancres et alias YAML (& et *) ne sont pas acceptés : recopiez la valeur",
-                           self.doc.keys.get(path))
-        self.seen.add(id(node))
-        if node.tag not in _ALLOWED_TAGS:
-            raise _Refused(node, f"étiquette YAML interdite « {node.tag} » : seules les valeurs simples sont acceptées")
+        if self.seen is not None:
+            if id(node) in self.seen:
+                raise _Refused(node, "les ancres et alias YAML (& et *) ne sont pas acceptés : recopiez la valeur",
+                               self.doc.keys.get(path))
+            self.seen.add(id(node))
+        tag = node.tag
+        if tag == _IMPLICIT:
+            return self.scalar(node)
+        if tag not in _ALLOWED_TAGS:
+            raise _Refused(node, f"étiquette YAML interdite « {tag} » : seules les valeurs simples sont acceptées")
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if isinstance(node, yaml.MappingNode):
@@ -297,14 +306,16 @@ class _Builder:
         value = node.value
         if node.style not in (None, "") or node.tag == _CORE + "str":
             return value  # quoted, block, or explicitly !!str: text
-        if value in _NULLS:
+        if not value or value in _NULLS:
             return None
+        if value[0] in _NUMERIC_START:
+            if _INT_RE.match(value):
+                return int(value)
+            if _FLOAT_RE.match(value):
+                return float(value)
+            if value in _SPECIAL_FLOATS:
+                return _SPECIAL_FLOATS[value]
+            return value
         if value in _BOOLS:
             return _BOOLS[value]
-        if _INT_RE.match(value):
-            return int(value)
-        if _FLOAT_RE.match(value):
-            return float(value)
-        if value in _SPECIAL_FLOATS:
-            return _SPECIAL_FLOATS[value]
         return value
