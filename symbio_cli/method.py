@@ -204,6 +204,8 @@ class _Audit:
         self._levy: float | None = None
         self._footprints: dict[float, float | None] = {}
         self._emissions: dict[tuple, float | None] = {}
+        self._layers_checked: set[tuple] = set()
+        self._rents: dict[str, float | None] = {}
 
     def warn(self, code: str, message: str, path: tuple = ()) -> None:
         self.warnings.append((code, message, path))  # deduplicated, and paths named, at the end
@@ -443,6 +445,9 @@ class _Audit:
 
     def check_layers(self, material: str, mode: str, route: str, path: tuple) -> None:
         """Warn when the two emission factors of a difference come from different layers."""
+        if (material, mode, route) in self._layers_checked:
+            return
+        self._layers_checked.add((material, mode, route))
         found = self.r.found
         a = found.get((f"emission.{material}", mode, None, False))
         b = found.get((f"emission.{material}", route, None, False))
@@ -455,8 +460,10 @@ class _Audit:
                       "couche de facteurs ; la différence est approximative", path)
 
     def rent(self, storage_type: str, path: tuple) -> float | None:
-        key = "entreposage.loyer" if storage_type == "interieur" else "entreposage.loyer_exterieur"
-        return self.factor(key, self.region, PROVINCE, path)
+        if storage_type not in self._rents:
+            key = "entreposage.loyer" if storage_type == "interieur" else "entreposage.loyer_exterieur"
+            self._rents[storage_type] = self.factor(key, self.region, PROVINCE, path)
+        return self._rents[storage_type]
 
     def substitution(self, s: dict, sc: Substitution, containers, path: tuple) -> dict:
         p = _v(sc.part, 1.0)
