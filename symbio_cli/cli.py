@@ -305,7 +305,7 @@ def completion(shell):
 @click.option("--rayon-partage", "rayon_partage", default="0,3", show_default=True, metavar="KM",
               help="Distance routière maximale pour partager un seul conteneur (km ; 0 : jamais).")
 @click.option("--repartition", type=click.Choice(["proportionnelle", "shapley"]), default="proportionnelle",
-              show_default=True, help="Partage du coût d'un groupe : aux levées (au volume) ou selon Shapley.")
+              show_default=True, help="Partage du coût d'un groupe : au prorata du coût actuel des levées de chacun (au volume pour un conteneur partagé) ou selon Shapley.")
 @click.option("--attribution-ges", "attribution", default="50", show_default=True, metavar="POURCENT",
               help="Part des GES évités attribuée au fournisseur (le reste au preneur).")
 @click.option("--anonymiser", is_flag=True,

@@ -42,10 +42,17 @@ T: dict[str, tuple[str, str]] = {
                    "GES attribués {giver} au fournisseur et {taker} au preneur",
                    "pooling radius {rayon}; shared container within {partage}; allocation {repartition}; "
                    "GHG attributed {giver} to the supplier and {taker} to the taker"),
-    "anonyme": ("Rapport anonymisé : chaque entreprise est désignée par un code stable ; aucun total formé de moins de "
-                "{n} entreprises n'est publié ; les positions de la carte sont arrondies à environ 2 km.",
-                "Anonymised report: each firm is shown by a stable code; no total made up of fewer than {n} firms is "
-                "published; map positions are rounded to about 2 km."),
+    "anonyme": ("Rapport anonymisé : chaque entreprise est désignée par un code stable et son secteur SCIAN (2 chiffres) ; "
+                "aucun total formé de moins de {n} entreprises n'est publié, ni un total qui en donnerait un par "
+                "soustraction : ni les chiffres d'une entreprise, ni ceux d'un appariement (deux entreprises), ni la part "
+                "de chaque membre d'un groupe ; le total d'un groupe d'au moins {n} membres l'est. La matrice ne montre "
+                "que la présence d'une offre ou d'une demande. Les positions de la carte sont arrondies à 0,05° "
+                "(environ 5 km).",
+                "Anonymised report: each firm is shown by a stable code and its NAICS (SCIAN) sector (2 digits); no "
+                "total made up of fewer than {n} firms is published, nor a total that would give one by subtraction: "
+                "neither a firm's figures, nor a match's (two firms), nor each member's share of a group; the total of "
+                "a group of at least {n} members is. The matrix only shows whether a firm offers or wants a material. "
+                "Map positions are rounded to 0.05° (about 5 km)."),
     "supprime": ("— (moins de 3 entreprises)", "— (fewer than 3 firms)"),
     "s.synthese": ("Synthèse", "Summary"),
     "s.carte": ("Carte", "Map"),
@@ -147,15 +154,63 @@ T: dict[str, tuple[str, str]] = {
                    "Stable allocation: no sub-group would pay less without the others."),
     "stable.non": ("Répartition instable : {c} paierai(en)t moins en se regroupant sans les autres.",
                    "Unstable allocation: {c} would pay less by pooling without the others."),
-    "stable.piste": ("Une répartition où chacun paie ses propres levées au tarif réduit, plus une part égale des "
-                     "frais de coordination, est toujours stable pour un contrat de groupe.",
-                     "An allocation where each pays its own lifts at the reduced fee, plus an equal share of the "
-                     "coordination fees, is always stable for a group contract."),
+    "stable.piste": ("La répartition proportionnelle (au prorata du coût actuel des levées de chacun) est toujours "
+                     "stable pour un contrat de groupe qui fait économiser.",
+                     "The proportional allocation (in proportion to each member's current lift cost) is always stable "
+                     "for a group contract that saves money."),
     "membres_gagnent": ("Aucun membre ne paie plus que seul.", "No member pays more than alone."),
-    "matrice.note": ("O : offre de résidus (t/an encore disponibles) ; D : demande d'intrants (t/an). ",
-                     "O: residues offered (t/yr still available); D: inputs demanded (t/yr). "),
-    "matrice.tronquee": ("{n} autres entreprises ne sont pas montrées ici (voir le JSON ou le CSV).",
-                         "{n} other firms are not shown here (see the JSON or CSV)."),
+    "matrice.note": ("O : résidus offerts (t/an, hors part déjà détournée par un scénario en place), et entre "
+                     "parenthèses ce qui en reste après les appariements proposés ; D : intrants demandés (t/an, "
+                     "tels que déclarés), et entre parenthèses ce qui reste à combler après les scénarios en place "
+                     "et les appariements proposés. ",
+                     "O: residues offered (t/yr, less any share already diverted by a scenario in place), and in "
+                     "brackets what is left after the proposed matches; D: inputs wanted (t/yr, as declared), and in "
+                     "brackets what is still to fill after the scenarios in place and the proposed matches. "),
+    "matrice.note.anonyme": ("O : l'entreprise offre des résidus de cette matière ; D : elle achète un intrant de cette "
+                             "catégorie (présence seulement : les quantités d'une entreprise ne sont pas publiées). "
+                             "Total : t/an offertes et demandées, publiées à partir de 3 entreprises ; ce qui reste "
+                             "après les appariements n'est pas publié (il donnerait les tonnes échangées). ",
+                             "O: the firm offers residues of this material; D: it buys an input of this category "
+                             "(presence only: a firm's quantities are not published). Total: t/yr offered and wanted, "
+                             "published from 3 firms on; what is left after the matches is not published (it would "
+                             "give the tonnes exchanged). "),
+    "matrice.reste": ("reste", "left"),
+    "matrice.tronquee": ("{n} autres entreprises ne sont pas montrées ici (voir le JSON, clé « matrice »).",
+                         "{n} other firms are not shown here (see the JSON, key “matrice”)."),
+    "total.territoire": ("Total du territoire", "Territory total"),
+    "col.fournies": ("Substitutions fournies", "Substitutions supplied"),
+    "col.recues": ("Substitutions reçues", "Substitutions received"),
+    "col.valeur_part": ("Valeur nette (part des entreprises)", "Net value (firms' shares)"),
+    "col.ges_part": ("GES évités (part des entreprises)", "GHG avoided (firms' shares)"),
+    "col.adhesions": ("Adhésions à un groupe", "Group memberships"),
+    "secteurs.note": ("Chaque entreprise compte dans son secteur : une substitution compte une fois chez le secteur du "
+                      "fournisseur (fournies, t données) et une fois chez celui du preneur (reçues, t reçues), même quand "
+                      "les deux sont du même secteur ; la valeur et les GES sont la part de chaque entreprise (élimination "
+                      "évitée moins transport pour le fournisseur, achats évités pour le preneur ; GES selon "
+                      "--attribution-ges). Chaque colonne s'additionne au total du territoire.",
+                      "Each firm counts in its sector: a substitution counts once in the supplier's sector (supplied, t "
+                      "given) and once in the taker's (received, t received), even when both are of one sector; value "
+                      "and GHG are each firm's share (disposal avoided less transport for the supplier, purchases "
+                      "avoided for the taker; GHG by --attribution-ges). Each column adds up to the territory total."),
+    "entreprises.anonyme": ("Rapport anonymisé : les chiffres propres à une entreprise ne sont pas publiés ; seuls son "
+                            "secteur et le nombre de ses substitutions et de ses groupes le sont.",
+                            "Anonymised report: a firm's own figures are not published; only its sector and the number "
+                            "of its substitutions and groups are."),
+    "s.exclus": ("Inventaires écartés", "Inventories left out"),
+    "meta.exclus": ("Inventaires écartés pour erreurs", "Inventories left out for errors"),
+    "meta.exclus.valeur": ("{n} (voir la section {s})", "{n} (see section {s})"),
+    "exclus.note": ("{n} inventaire(s) écarté(s) pour erreurs : leurs flux et leurs intrants ne sont pas dans ce "
+                    "rapport. Corrigez-les (symbio valider) puis relancez. Première erreur de chacun :",
+                    "{n} inventory(ies) left out for errors: their streams and inputs are not in this report. Fix "
+                    "them (symbio valider) and run again. First error of each:"),
+    "exclus.anonyme": ("{n} inventaire(s) écarté(s) pour erreurs : leurs flux et leurs intrants ne sont pas dans ce "
+                       "rapport (fichiers non nommés : rapport anonymisé).",
+                       "{n} inventory(ies) left out for errors: their streams and inputs are not in this report (files "
+                       "not named: anonymised report)."),
+    "opportunites.anonyme": ("Rapport anonymisé : substitutions classées entre elles, puis mutualisations classées entre "
+                             "elles, par valeur décroissante ; les chiffres d'un appariement ne sont pas publiés.",
+                             "Anonymised report: substitutions ranked among themselves, then pooling groups among "
+                             "themselves, by decreasing value; a match's figures are not published."),
     "piste.substitution": ("Substitution : {m} de {f} vers {p}", "Substitution: {m} from {f} to {p}"),
     "piste.mutualisation": ("Mutualisation : {forme} pour {m}", "Pooling: {forme} for {m}"),
     "piste.qui": ("Qui", "Who"),
@@ -172,6 +227,12 @@ T: dict[str, tuple[str, str]] = {
     "piste.qui.mutualisation": ("{membres}", "{membres}"),
     "piste.quoi.mutualisation": ("{forme} pour {m} ({mode}), {l} levées par an", "{forme} for {m} ({mode}), {l} lifts per year"),
     "piste.combien.mutualisation": ("{eco} par an pour le groupe : {parts}", "{eco} per year for the group: {parts}"),
+    "piste.combien.mutualisation.anonyme": ("{eco} par an pour le groupe ; la part de chaque membre n'est pas publiée",
+                                            "{eco} per year for the group; each member's share is not published"),
+    "piste.quoi.substitution.anonyme": ("{m} ({mode} aujourd'hui) remplace « {c} » ; quantité, distance et montants non "
+                                        "publiés (moins de 3 entreprises)",
+                                        "{m} ({mode} today) replaces “{c}”; quantity, distance and amounts not "
+                                        "published (fewer than 3 firms)"),
     "piste.statut": ("Statut réglementaire déclaré : {s}.", "Declared regulatory status: {s}."),
     "piste.hypothese": ("Rabais de levée de {r} : hypothèse à confirmer auprès des transporteurs.",
                         "Lift rebate of {r}: an assumption to confirm with haulers."),
@@ -188,6 +249,13 @@ T: dict[str, tuple[str, str]] = {
                    "les membres d'un groupe de mutualisation : {groupes}.",
                    "Firms placed by longitude and latitude (equirectangular projection). Lines join a supplier to a "
                    "taker (thicker for more tonnes): {lignes}. Outlines surround the members of a pooling group: {groupes}."),
+    "carte.desc.anonyme": ("Entreprises placées par longitude et latitude arrondies à 0,05° (projection équirectangulaire). "
+                           "Les lignes relient un fournisseur à un preneur (toutes de même épaisseur : les tonnes ne "
+                           "sont pas publiées) : {lignes}. Les contours entourent les membres d'un groupe de "
+                           "mutualisation : {groupes}.",
+                           "Firms placed by longitude and latitude rounded to 0.05° (equirectangular projection). Lines "
+                           "join a supplier to a taker (all of one width: tonnes are not published): {lignes}. Outlines "
+                           "surround the members of a pooling group: {groupes}."),
     "carte.sans_coordonnees": ("Aucune entreprise n'a de coordonnées : pas de carte.", "No firm has coordinates: no map."),
     "legende.fournisseur": ("fournisseur", "supplier"),
     "legende.preneur": ("preneur", "taker"),
@@ -231,10 +299,16 @@ METHOD = {
          "à confirmer auprès des transporteurs. Des entreprises à moins de --rayon-partage km peuvent partager un seul "
          "conteneur (termes mutualisation.*, sinon le plus grand conteneur des membres). Groupes formés de façon "
          "déterministe : le flux qui a le plus de voisins d'abord, puis ses voisins du plus proche au plus loin s'ils "
-         "sont à portée de tous les membres ; une entreprise au plus une fois par groupe. Un membre qui paierait plus "
-         "que seul quitte le groupe ; un groupe n'est montré que s'il fait économiser. Répartition proportionnelle aux "
-         "levées (au volume pour un conteneur partagé) ou selon la valeur de Shapley ; stabilité vérifiée (aucun "
-         "sous-groupe ne paierait moins seul)."),
+         "sont à portée de tous les membres ; une entreprise au plus une fois par groupe. Un groupe n'est montré que "
+         "s'il fait économiser. Répartition proportionnelle : pour un contrat de groupe, le coût du groupe est partagé "
+         "au prorata du coût actuel des levées de chacun (levées × son propre tarif × (1 + surcharge)) ; comme chaque "
+         "entreprise garde ses levées au rabais sur son propre tarif, c'est la proportion naturelle : chacun paie "
+         "coût du groupe × son coût seul ÷ la somme des coûts seuls, donc moins que seul dès que le groupe fait "
+         "économiser, et aucun sous-groupe ne paierait moins sans les autres (répartition stable, frais de "
+         "coordination ≥ 0). Un partage au nombre de levées ferait payer plus que seule l'entreprise dont les levées "
+         "coûtent peu, et la ferait sortir du groupe. Pour un conteneur partagé, partage au prorata du volume. "
+         "--repartition shapley : valeur de Shapley. Dans tous les cas, un membre qui paierait plus que seul quitte "
+         "le groupe (garde-fou) et la stabilité est vérifiée (aucun sous-groupe ne paierait moins seul)."),
         ("Lecture", "Substitutions et mutualisations sont calculées chacune contre la situation d'aujourd'hui : un flux "
          "peut figurer dans les deux. Les gains d'une entreprise ne comptent ni la baisse des levées de son conteneur "
          "quand un résidu part, ni le coût d'une nouvelle collecte : à préciser en atelier."),
@@ -265,13 +339,38 @@ METHOD = {
          "— an assumption to confirm with haulers. Firms within --rayon-partage km may share one container instead "
          "(mutualisation.* terms, else the members' largest container). Groups are formed deterministically: the "
          "stream with the most neighbours first, then its neighbours from nearest to farthest when within reach of "
-         "every member; a firm at most once per group. A member who would pay more than alone leaves the group; a "
-         "group is shown only when it saves money. Allocation in proportion to lifts (to volume for a shared "
-         "container) or by Shapley value; stability checked (no sub-group would pay less alone)."),
+         "every member; a firm at most once per group. A group is shown only when it saves money. Proportional "
+         "allocation: for a group contract, the group's cost is split in proportion to each member's current lift "
+         "cost (lifts × its own fee × (1 + surcharge)); since each firm keeps its lifts at a rebate on its own fee, "
+         "this is the natural proportion: each pays the group cost × its cost alone ÷ the sum of the costs alone, so "
+         "less than alone whenever the group saves money, and no sub-group would pay less without the others (a "
+         "stable allocation, with coordination fees ≥ 0). A split by number of lifts would make the firm whose "
+         "lifts are cheap pay more than alone and leave the group. For a shared container, in proportion to volume. "
+         "--repartition shapley: Shapley value. In every case a member who would pay more than alone leaves the "
+         "group (a safety net) and stability is checked (no sub-group would pay less alone)."),
         ("Reading", "Substitutions and pooling are each computed against today: a stream may appear in both. A firm's "
          "gains count neither its container's fewer lifts when a residue leaves nor the cost of a new collection: to "
          "be settled at the workshop."),
     ),
+}
+
+
+METHOD_ANONYME = {
+    "fr": ("Anonymisation", "Avec --anonymiser, chaque entreprise est désignée par un code stable (HMAC-SHA-256 du nom, "
+           "salé par SYMBIO_SEL), son code SCIAN réduit au secteur (2 chiffres) et sa position arrondie à 0,05°. "
+           "Aucun total formé de moins de 3 entreprises n'est publié : ni les chiffres d'une entreprise, ni ceux d'un "
+           "appariement ou d'un scénario en place, ni la part de chaque membre d'un groupe ; le total d'un groupe, "
+           "d'une famille, d'une matière, d'un secteur ou du territoire l'est à partir de 3 entreprises. Quand un "
+           "total publié moins les autres donnerait un total caché de moins de 3 entreprises, un autre total est "
+           "caché aussi (suppression secondaire). Les totaux cachés s'affichent « — (moins de 3 entreprises) », null "
+           "dans le JSON (« supprime » : true), vides dans le CSV."),
+    "en": ("Anonymisation", "With --anonymiser, each firm is shown by a stable code (HMAC-SHA-256 of its name, salted "
+           "by SYMBIO_SEL), its NAICS (SCIAN) code cut down to its sector (2 digits) and its position rounded to "
+           "0.05°. No total made up of fewer than 3 firms is published: neither a firm's figures, nor a match's or a "
+           "scenario in place's, nor each member's share of a group; the total of a group, family, material, sector "
+           "or of the territory is, from 3 firms on. When a published total less the others would give a hidden "
+           "total of fewer than 3 firms, another total is hidden too (secondary suppression). Hidden totals read "
+           "“— (fewer than 3 firms)”, null in the JSON (“supprime”: true), empty in the CSV."),
 }
 
 
@@ -334,10 +433,19 @@ def to_dict(result: TerritoryResult, date: str = "") -> dict:
         row = _public(g)
         row["membres"] = [_ordered(_public(mb), MEMBER_KEYS) for mb in g.membres]
         groups.append(_ordered(row, GROUP_KEYS))
-    totals = _public(result.totaux)
-    if result.totaux.supprime:
-        keep = {"entreprises", "entreprises_localisees", "flux", "intrants", "supprime"}
-        totals = {k: (v if k in keep else None) for k, v in totals.items()}
+    totals = _public(result.totaux)  # hidden totals are already None (--anonymiser)
+    names = [f.entreprise for f in result.entreprises]
+
+    def by_name(values: dict) -> dict:
+        return {names[k]: v for k, v in sorted(values.items(), key=lambda kv: names[kv[0]])}
+
+    matrix = [{"categorie": r.categorie, "entreprises": r.entreprises, "offre_t": r.offre_t,
+               "offre_reste_t": r.offre_reste_t, "demande_t": r.demande_t, "demande_reste_t": r.demande_reste_t,
+               "supprime": r.supprime, "offre": by_name(r.offre), "offre_reste": by_name(r.offre_reste),
+               "demande": by_name(r.demande), "demande_reste": by_name(r.demande_reste)} for r in result.matrice]
+    left_out = {"nombre": result.exclus_nombre,
+                "fichiers": None if o.anonymiser else [{"fichier": f, "erreur": e} for f, e in result.exclus],
+                "supprime": bool(o.anonymiser)}
     return _clean({
         "schema": SCHEMA,
         "version": __version__,
@@ -358,6 +466,8 @@ def to_dict(result: TerritoryResult, date: str = "") -> dict:
         "par_famille": [_public(b) for b in result.par_famille],
         "par_secteur": [_public(b) for b in result.par_secteur],
         "par_matiere": [_public(b) for b in result.par_matiere],
+        "matrice": matrix,
+        "inventaires_exclus": left_out,
         "facteurs_utilises": [dataclasses.asdict(f) for f in result.facteurs_utilises],
         "avertissements": [dataclasses.asdict(w) for w in result.avertissements],
     })
@@ -390,10 +500,10 @@ def render_json(result: TerritoryResult, date: str = "") -> str:
 # CSV: one file, a `type` column (appariement, mutualisation — one row per member —, en_place)
 
 CSV_COLUMNS = (
-    "type", "rang", "matiere", "forme", "fournisseur", "flux", "preneur", "intrant", "categorie", "quantite_t",
+    "type", "rang", "matiere", "forme", "mode", "fournisseur", "flux", "preneur", "intrant", "categorie", "quantite_t",
     "distance_km", "valeur_fournisseur_cad", "valeur_preneur_cad", "cout_transport_cad", "valeur_cad",
     "ges_evites_tco2e", "entreprise", "levees", "cout_seul_cad", "part_cad", "economie_cad", "cout_groupe_cad",
-    "economie_groupe_cad", "stable",
+    "economie_groupe_cad", "stable", "supprime",
 )
 _DIGITS = {"quantite_t": 3, "distance_km": 3, "ges_evites_tco2e": 4, "levees": 2}
 
@@ -415,7 +525,12 @@ def _csv_cell(key: str, value) -> str:
 
 
 def render_csv(result: TerritoryResult) -> str:
-    """Matches, pooling members and scenarios in place, one CSV with a `type` column."""
+    """Matches, pooling members and scenarios in place, one CSV with a `type` column.
+
+    `mode`: today's mode of the supplier's stream (a match) or the group's
+    mode (pooling). Under --anonymiser the figures not published are empty
+    cells and `supprime` is true.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -424,17 +539,17 @@ def render_csv(result: TerritoryResult) -> str:
         writer.writerow([_csv_cell(k, values.get(k)) for k in CSV_COLUMNS])
 
     for m in result.appariements:
-        row({**_public(m), "type": "appariement"})
+        row({**_public(m), "type": "appariement", "mode": m.mode_actuel})
     for g in result.mutualisations:
         for mb in g.membres:
-            row({"type": "mutualisation", "rang": g.rang, "matiere": g.matiere, "forme": g.forme,
+            row({"type": "mutualisation", "rang": g.rang, "matiere": g.matiere, "forme": g.forme, "mode": g.mode,
                  "entreprise": mb.entreprise, "flux": mb.flux, "levees": mb.levees, "cout_seul_cad": mb.cout_seul_cad,
                  "part_cad": mb.part_cad, "economie_cad": mb.economie_cad, "cout_groupe_cad": g.cout_groupe_cad,
-                 "economie_groupe_cad": g.economie_cad, "stable": g.stable})
+                 "economie_groupe_cad": g.economie_cad, "stable": g.stable, "supprime": mb.supprime or g.supprime})
     for e in result.en_place:
         row({"type": "en_place", "matiere": e.matiere, "forme": e.type, "fournisseur": e.fournisseur,
              "flux": e.flux, "preneur": e.preneur, "intrant": e.intrant, "quantite_t": e.quantite_t,
-             "valeur_cad": e.gain_cad, "ges_evites_tco2e": e.ges_evites_tco2e})
+             "valeur_cad": e.gain_cad, "ges_evites_tco2e": e.ges_evites_tco2e, "supprime": e.supprime})
     return buf.getvalue()
 
 
@@ -470,7 +585,7 @@ class _Fmt:
         return self.hidden if v is None else format_money(v, self.lang, 0)
 
     def unit_money(self, v, per: str = "t") -> str:
-        return format_money(v, self.lang, 2, per=per)
+        return self.hidden if v is None else format_money(v, self.lang, 2, per=per)
 
     def t(self, v) -> str:
         return self.hidden if v is None else format_quantity(v, "t", self.lang, 1)
@@ -479,9 +594,14 @@ class _Fmt:
         return self.hidden if v is None else format_number(v, self.lang, 1)
 
     def km(self, v) -> str:
-        return format_quantity(v, "km", self.lang, 1)
+        return self.hidden if v is None else format_quantity(v, "km", self.lang, 1)
 
-    def ghg(self, v, partial: bool = False) -> str:
+    def num(self, v, decimals: int = 1) -> str:
+        return self.hidden if v is None else format_number(v, self.lang, decimals)
+
+    def ghg(self, v, partial: bool = False, hidden: bool = False) -> str:
+        if hidden:
+            return self.hidden
         if v is None:
             return "—"
         text = format_quantity(v, "t\u00a0CO2e", self.lang, 2)
@@ -511,22 +631,25 @@ def _map(result: TerritoryResult, lib, lang: str) -> str:
                 else "preneur" if k in takers else "membre" if k in members else "autre")
         points.append(map_svg.Point(f.entreprise, f.lat, f.lon, role, f.entreprise))
     lines = []
+    sep = _t("sep", lang)
     for m in result.appariements:
         a, b = m.i_fournisseur, m.i_preneur
-        if a in pos and b in pos:
-            lines.append(map_svg.Line(pos[a], pos[b], m.quantite_t,
-                                      f"{m.fournisseur} → {m.preneur} : {_material(lib, m.matiere, lang)}, "
-                                      f"{fmt.t(m.quantite_t)}, {fmt.money(m.valeur_cad)}"))
+        if a in pos and b in pos:  # anonymised: no tonnes, one width for every line
+            figures = "" if m.supprime else f", {fmt.t(m.quantite_t)}, {fmt.money(m.valeur_cad)}"
+            lines.append(map_svg.Line(pos[a], pos[b], 1.0 if m.quantite_t is None else m.quantite_t,
+                                      f"{m.fournisseur} → {m.preneur}{sep}{_material(lib, m.matiere, lang)}{figures}"))
     for e in result.en_place:
         if e.dans_territoire and e.i_fournisseur in pos and e.i_preneur in pos:
-            lines.append(map_svg.Line(pos[e.i_fournisseur], pos[e.i_preneur], e.quantite_t,
-                                      f"{_t('legende.en_place', lang)} — {e.fournisseur} → {e.preneur} : "
-                                      f"{_material(lib, e.matiere, lang)}, {fmt.t(e.quantite_t)}", dashed=True))
+            figures = "" if e.supprime else f", {fmt.t(e.quantite_t)}"
+            lines.append(map_svg.Line(pos[e.i_fournisseur], pos[e.i_preneur],
+                                      1.0 if e.quantite_t is None else e.quantite_t,
+                                      f"{_t('legende.en_place', lang)} — {e.fournisseur} → {e.preneur}{sep}"
+                                      f"{_material(lib, e.matiere, lang)}{figures}", dashed=True))
     outlines = []
     for g in result.mutualisations:
         ms = tuple(pos[mb.i_entreprise] for mb in g.membres if mb.i_entreprise in pos)
         if ms:
-            outlines.append(map_svg.Outline(ms, f"{i18n.forme(g.forme, lang)} — {_material(lib, g.matiere, lang)} : "
+            outlines.append(map_svg.Outline(ms, f"{i18n.forme(g.forme, lang)} — {_material(lib, g.matiere, lang)}{sep}"
                                                 f"{', '.join(mb.entreprise for mb in g.membres)}"))
     legend = {r: _t(f"legende.{r}", lang) for r in ("fournisseur", "preneur", "les_deux", "membre", "autre")}
     if any(ln.dashed for ln in lines):
@@ -536,22 +659,26 @@ def _map(result: TerritoryResult, lib, lang: str) -> str:
     return map_svg.render(
         points, lines, outlines,
         _t("carte.titre", lang, n=len(points), a=len(lines), g=len(outlines)),
-        _t("carte.desc", lang, lignes=line_text, groupes=group_text), legend,
+        _t("carte.desc.anonyme" if result.options.anonymiser else "carte.desc", lang, lignes=line_text,
+           groupes=group_text), legend,
         decimal="." if lang == "en" else ",",
     )
 
 
 def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
-    """Everything the templates show, already formatted."""
+    """Everything the templates show, already formatted (a figure --anonymiser hid is None: shown as such)."""
     f = _Fmt(lang)
     L = labels(lang)
     t = result.totaux
     o = result.options
-    hidden = t.supprime
+    anonymous = o.anonymiser
     members = {mb.i_entreprise for g in result.mutualisations for mb in g.membres}
-
-    def hide(v):
-        return None if hidden else v
+    # the optional sections after the factors (13) are numbered in order
+    section = 14
+    exclus_section = None
+    if result.exclus_nombre:
+        exclus_section, section = section, section + 1
+    warnings_section = section if result.avertissements else None
 
     meta = [
         (L["meta.mrc"], ", ".join(result.mrc) or "—"),
@@ -563,25 +690,30 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
                                   repartition=i18n.repartition(o.repartition, lang),
                                   giver=f.pct(o.attribution_ges), taker=f.pct(1 - o.attribution_ges))),
     ]
+    if result.exclus_nombre:
+        meta.append((L["meta.exclus"], _t("meta.exclus.valeur", lang, n=result.exclus_nombre, s=exclus_section)))
+    ep_money = (None if t.en_place_gain_cad is None or t.en_place_economie_mutualisation_cad is None
+                else t.en_place_gain_cad + t.en_place_economie_mutualisation_cad)
+    ghg_hidden = t.ges_evites_tco2e is None
     figures = [
-        (L["syn.appariements"], f.t(hide(t.quantite_t)),
-         _t("syn.appariements.detail", lang, n=t.appariements, q=f.t(hide(t.quantite_t)))),
-        (L["syn.valeur"], f.money(hide(t.valeur_cad)),
-         _t("syn.valeur.detail", lang, a=f.money(hide(t.valeur_fournisseur_cad)),
-            b=f.money(hide(t.valeur_preneur_cad)), c=f.money(hide(t.cout_transport_cad)))),
-        (L["syn.mutualisation"], f.money(hide(t.economie_mutualisation_cad)),
+        (L["syn.appariements"], f.t(t.quantite_t),
+         _t("syn.appariements.detail", lang, n=t.appariements, q=f.t(t.quantite_t))),
+        (L["syn.valeur"], f.money(t.valeur_cad),
+         _t("syn.valeur.detail", lang, a=f.money(t.valeur_fournisseur_cad),
+            b=f.money(t.valeur_preneur_cad), c=f.money(t.cout_transport_cad))),
+        (L["syn.mutualisation"], f.money(t.economie_mutualisation_cad),
          _t("syn.mutualisation.detail", lang, n=t.mutualisations, m=len(members))),
-        (L["syn.total"], f.money(hide(t.economies_totales_cad)), L["syn.total.detail"]),
-        (L["syn.enfouissement"], f.t(hide(t.enfouissement_evite_t)),
-         _t("syn.enfouissement.detail", lang, r=f.money(hide(t.redevance_evitee_cad)))),
-        (L["syn.ges"], f.hidden if hidden else f.ghg(t.ges_evites_tco2e, t.ges_partiel),
-         _t("syn.ges.detail", lang, f=f.hidden if hidden else f.ghg(t.ges_fournisseurs_tco2e),
-            p=f.hidden if hidden else f.ghg(t.ges_preneurs_tco2e))
+        (L["syn.total"], f.money(t.economies_totales_cad), L["syn.total.detail"]),
+        (L["syn.enfouissement"], f.t(t.enfouissement_evite_t),
+         _t("syn.enfouissement.detail", lang, r=f.money(t.redevance_evitee_cad))),
+        (L["syn.ges"], f.ghg(t.ges_evites_tco2e, t.ges_partiel, ghg_hidden),
+         _t("syn.ges.detail", lang, f=f.ghg(t.ges_fournisseurs_tco2e, hidden=ghg_hidden),
+            p=f.ghg(t.ges_preneurs_tco2e, hidden=ghg_hidden))
          + (" ; " + L["syn.ges.partiel"] if t.ges_partiel and lang == "fr" else
             "; " + L["syn.ges.partiel"] if t.ges_partiel else "")),
-        (L["syn.en_place"], f.money(None if t.en_place_supprime else t.en_place_gain_cad + t.en_place_economie_mutualisation_cad),
+        (L["syn.en_place"], f.money(ep_money),
          _t("syn.en_place.detail", lang, n=t.en_place_substitutions,
-            q=f.t(None if t.en_place_supprime else t.en_place_quantite_t), m=t.en_place_mutualisations)),
+            q=f.t(t.en_place_quantite_t), m=t.en_place_mutualisations)),
     ]
 
     def mat(key):
@@ -593,17 +725,18 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
         "distance": f.km(m.distance_km), "valeur_f": f.money(m.valeur_fournisseur_cad),
         "valeur_p": f.money(m.valeur_preneur_cad), "transport": f.money(m.cout_transport_cad),
         "valeur": f.money(m.valeur_cad), "valeur_t": f.unit_money(m.valeur_par_tonne_cad),
-        "ges": f.ghg(m.ges_evites_tco2e),
+        "ges": f.ghg(m.ges_evites_tco2e, hidden=m.supprime),
     } for m in result.appariements]
 
     groups = []
     for g in result.mutualisations:
+        alone = None if g.cout_groupe_cad is None else g.cout_groupe_cad + g.economie_cad
         groups.append({
             "titre": _t("groupe.titre", lang, n=g.rang, forme=i18n.forme(g.forme, lang), m=mat(g.matiere),
                         mode=i18n.mode(g.mode, lang)),
-            "detail": _t("groupe.detail", lang, cout=f.money(g.cout_groupe_cad),
-                         seul=f.money(sum(mb.cout_seul_cad for mb in g.membres)), eco=f.money(g.economie_cad),
-                         rep=i18n.repartition(g.repartition, lang), d=f.km(g.distance_max_km)),
+            "detail": _t("groupe.detail", lang, cout=f.money(g.cout_groupe_cad), seul=f.money(alone),
+                         eco=f.money(g.economie_cad), rep=i18n.repartition(g.repartition, lang),
+                         d=f.km(g.distance_max_km)),
             "hypothese": (_t("groupe.hypothese", lang, r=f.pct(g.rabais_levee), g=f.money(g.frais_gestion_cad))
                           if g.forme == "contrat_groupe" else
                           _t("groupe.partage", lang, v=format_quantity(g.contenant_m3 or 0, "m³", lang, 1),
@@ -611,8 +744,9 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
             "stable": L["stable.oui"] if g.stable else (
                 _t("stable.non", lang, c=", ".join(g.coalition_bloquante or ()))
                 + (" " + L["stable.piste"] if g.forme == "contrat_groupe" else "")),
-            "gagnent": L["membres_gagnent"] if all(mb.economie_cad >= -1e-6 for mb in g.membres) else "",
-            "membres": [{"entreprise": mb.entreprise, "flux": mb.flux, "levees": format_number(mb.levees, lang, 1),
+            "gagnent": L["membres_gagnent"] if all(mb.economie_cad is None or mb.economie_cad >= -1e-6
+                                                   for mb in g.membres) else "",
+            "membres": [{"entreprise": mb.entreprise, "flux": mb.flux, "levees": f.num(mb.levees),
                          "cout_seul": f.money(mb.cout_seul_cad), "part": f.money(mb.part_cad),
                          "economie": f.money(mb.economie_cad)} for mb in g.membres],
         })
@@ -622,84 +756,131 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
         opportunities.append((m.valeur_cad, {
             "type": L["type.substitution"],
             "quoi": _t("opp.substitution", lang, f=m.fournisseur, p=m.preneur, m=mat(m.matiere), i=mat(m.categorie)),
-            "quantite": f.tn(m.quantite_t), "valeur": f.money(m.valeur_cad), "ges": f.ghg(m.ges_evites_tco2e)}))
+            "quantite": f.tn(m.quantite_t), "valeur": f.money(m.valeur_cad),
+            "ges": f.ghg(m.ges_evites_tco2e, hidden=m.supprime)}))
     for g in result.mutualisations:
         opportunities.append((g.economie_cad, {
             "type": L["type.mutualisation"],
             "quoi": _t("opp.mutualisation", lang, forme=i18n.forme(g.forme, lang), m=mat(g.matiere),
                        membres=", ".join(mb.entreprise for mb in g.membres)),
             "quantite": "—", "valeur": f.money(g.economie_cad), "ges": "—"}))
-    opportunities.sort(key=lambda item: -item[0])
+    if not anonymous:  # anonymised: matches by rank, then groups by rank (no hidden value placed against a shown one)
+        opportunities.sort(key=lambda item: -item[0])
     opportunities = [dict(row, rang=str(k + 1)) for k, (_, row) in enumerate(opportunities)]
 
     def breakdown_rows(rows, label):
         return [{"cle": label(b.cle), "entreprises": str(b.entreprises), "appariements": str(b.appariements),
                  "quantite": f.tn(b.quantite_t), "valeur": f.money(b.valeur_cad),
-                 "ges": f.hidden if b.supprime else f.ghg(b.ges_evites_tco2e, b.ges_partiel),
+                 "ges": f.ghg(b.ges_evites_tco2e, b.ges_partiel, b.ges_evites_tco2e is None),
                  "mutualisations": str(b.mutualisations), "economie": f.money(b.economie_mutualisation_cad),
-                 "total": f.money(b.total_cad)} for b in rows]
+                 "total": f.money(b.total_cad), "total_row": False} for b in rows]
 
+    involved = {m.i_fournisseur for m in result.appariements} | {m.i_preneur for m in result.appariements} | members
     families = breakdown_rows(result.par_famille, lambda k: f"{k} — {i18n.famille(k, lang)}")
-    sectors = breakdown_rows(result.par_secteur, lambda k: _sector(k, lang))
-    firms = sorted(result.entreprises, key=lambda r: (-r.valeur_cad, r.entreprise))
+    if result.par_famille:
+        families.append({"cle": L["total.territoire"], "entreprises": str(len(involved)),
+                         "appariements": str(t.appariements), "quantite": f.tn(t.quantite_t),
+                         "valeur": f.money(t.valeur_cad), "ges": f.ghg(t.ges_evites_tco2e, t.ges_partiel, ghg_hidden),
+                         "mutualisations": str(t.mutualisations), "economie": f.money(t.economie_mutualisation_cad),
+                         "total": f.money(t.economies_totales_cad), "total_row": True})
+    sectors = [{"cle": _sector(b.cle, lang), "entreprises": str(b.entreprises),
+                "fournies": str(b.appariements_fournis), "donne": f.tn(b.quantite_donnee_t),
+                "recues": str(b.appariements_recus), "recu": f.tn(b.quantite_recue_t),
+                "valeur": f.money(b.valeur_cad), "ges": f.ghg(b.ges_tco2e, b.ges_partiel, b.ges_tco2e is None),
+                "mutualisations": str(b.mutualisations), "economie": f.money(b.economie_mutualisation_cad),
+                "total": f.money(b.total_cad), "total_row": False} for b in result.par_secteur]
+    if result.par_secteur:
+        memberships = sum(len(g.membres) for g in result.mutualisations)
+        ghg_firms = (None if t.ges_fournisseurs_tco2e is None else t.ges_fournisseurs_tco2e + t.ges_preneurs_tco2e)
+        sectors.append({"cle": L["total.territoire"], "entreprises": str(len(involved)),
+                        "fournies": str(t.appariements), "donne": f.tn(t.quantite_t),
+                        "recues": str(t.appariements), "recu": f.tn(t.quantite_t), "valeur": f.money(t.valeur_cad),
+                        "ges": f.ghg(ghg_firms, t.ges_partiel, ghg_hidden), "mutualisations": str(memberships),
+                        "economie": f.money(t.economie_mutualisation_cad), "total": f.money(t.economies_totales_cad),
+                        "total_row": True})
+    firms = sorted(result.entreprises, key=lambda r: (-(r.valeur_cad or 0.0), r.entreprise))
+    if anonymous:  # a firm's row is a total of one firm: only its sector and counts
+        firms = sorted(result.entreprises, key=lambda r: r.entreprise)
     firm_rows = [{"entreprise": r.entreprise, "secteur": _sector(r.secteur, lang) if r.secteur != UNKNOWN_SECTOR
                   else "—", "offre": f.tn(r.offre_t), "demande": f.tn(r.demande_t), "donne": f.tn(r.donne_t),
                   "recu": f.tn(r.recu_t),
-                  "substitution": f.money(r.valeur_fournisseur_cad - r.cout_transport_cad + r.valeur_preneur_cad),
+                  "substitution": f.money(None if r.supprime else
+                                          r.valeur_fournisseur_cad - r.cout_transport_cad + r.valeur_preneur_cad),
                   "mutualisation": f.money(r.economie_mutualisation_cad), "total": f.money(r.valeur_cad),
-                  "ges": f.ghg(r.ges_tco2e, r.ges_partiel)} for r in firms]
+                  "ges": f.ghg(r.ges_tco2e, r.ges_partiel, r.supprime),
+                  "appariements": str(r.appariements), "mutualisations": str(r.mutualisations)} for r in firms]
 
     # offer/demand matrix: the firms most involved first, at most MATRIX_FIRMS columns
     involvement = sorted(range(len(result.entreprises)),
                          key=lambda k: (-(result.entreprises[k].appariements + result.entreprises[k].mutualisations),
-                                        -result.entreprises[k].valeur_cad, result.entreprises[k].entreprise))
+                                        -(result.entreprises[k].valeur_cad or 0.0), result.entreprises[k].entreprise))
     cols = sorted(involvement[:MATRIX_FIRMS], key=lambda k: result.entreprises[k].entreprise)
+    left = L["matrice.reste"]
+
+    def amount(letter, value, rest):
+        if anonymous or value is None:
+            return letter if value is None and anonymous else f"{letter} {f.tn(value)}"
+        if rest is None or abs(rest - value) < 0.05:
+            return f"{letter} {f.tn(value)}"
+        return f"{letter} {f.tn(value)} ({left} {f.tn(rest)})"
+
     matrix_rows = []
     for row in result.matrice:
         cells = []
         for k in cols:
             parts = []
             if k in row.offre:
-                parts.append(f"O {f.tn(row.offre[k])}")
+                parts.append(amount("O", row.offre[k], row.offre_reste.get(k)))
             if k in row.demande:
-                parts.append(f"D {f.tn(row.demande[k])}")
+                parts.append(amount("D", row.demande[k], row.demande_reste.get(k)))
             cells.append(" · ".join(parts))
-        if not any(cells):
-            cells_present = any(k in row.offre or k in row.demande for k in range(len(result.entreprises)))
-            if not cells_present:
-                continue
+        if not (row.offre or row.demande):
+            continue
         total = []
         if row.offre:
-            total.append(f"O {f.tn(row.offre_t)}" if row.offre_t is not None else f"O {f.hidden}")
+            total.append(f"O {f.hidden}" if row.offre_t is None else amount("O", row.offre_t, row.offre_reste_t))
         if row.demande:
-            total.append(f"D {f.tn(row.demande_t)}" if row.demande_t is not None else f"D {f.hidden}")
+            total.append(f"D {f.hidden}" if row.demande_t is None else amount("D", row.demande_t, row.demande_reste_t))
         matrix_rows.append({"categorie": mat(row.categorie), "cells": cells, "total": " · ".join(total)})
     matrix_rows.sort(key=lambda r: r["categorie"].casefold())
     matrix = {"cols": [result.entreprises[k].entreprise for k in cols], "rows": matrix_rows,
-              "note": L["matrice.note"] + (_t("matrice.tronquee", lang, n=len(result.entreprises) - len(cols))
-                                           if len(result.entreprises) > len(cols) else "")}
+              "note": L["matrice.note.anonyme" if anonymous else "matrice.note"]
+              + (_t("matrice.tronquee", lang, n=len(result.entreprises) - len(cols))
+                 if len(result.entreprises) > len(cols) else "")}
 
     pistes = _pistes(result, lib, lang, f)
     en_place = [{"fournisseur": e.fournisseur, "flux": e.flux, "type": i18n.type_court(e.type, lang),
                  "preneur": e.preneur or "—", "matiere": mat(e.matiere),
                  "quantite": f.tn(e.quantite_t) if e.type == "substitution" else "—",
-                 "gain": f.money(e.gain_cad), "ges": f.ghg(e.ges_evites_tco2e) if e.type == "substitution" else "—",
+                 "gain": f.money(e.gain_cad),
+                 "ges": f.ghg(e.ges_evites_tco2e, hidden=e.supprime) if e.type == "substitution" else "—",
                  "dans_territoire": L["oui"] if e.dans_territoire else L["non"],
                  "statut": i18n.statut_reglementaire(e.statut_reglementaire, lang)} for e in result.en_place]
     factors = [{"cle": u.cle, "valeur": format_sig(u.valeur, lang) + (f" {i18n.unit(u.unite, lang)}" if u.unite else ""),
                 "source": u.source, "annee": str(u.annee or "—")} for u in result.facteurs_utilises]
     warnings = [{"code": i18n.warning_code(w.code, lang), "message": w.message, "champ": w.champ}
                 for w in result.avertissements]
+    exclus = None
+    if result.exclus_nombre:
+        exclus = {"numero": exclus_section,
+                  "note": _t("exclus.anonyme" if anonymous else "exclus.note", lang, n=result.exclus_nombre),
+                  "fichiers": [{"fichier": fichier, "erreur": erreur} for fichier, erreur in result.exclus]}
     title_place = ", ".join(result.mrc) if result.mrc else _t("territoire", lang)
+    method = list(METHOD["en" if lang == "en" else "fr"])
+    if anonymous:
+        method.append(METHOD_ANONYME["en" if lang == "en" else "fr"])
     return {
         "L": L, "lang": lang, "titre": f"{L['titre']} — {title_place}", "meta": meta, "figures": figures,
-        "anonyme": _t("anonyme", lang, n=MIN_FIRMS) if o.anonymiser else "",
+        "anonyme": _t("anonyme", lang, n=MIN_FIRMS) if anonymous else "", "anonymise": anonymous,
         "note_langue": i18n.text("langue_sources", lang) if lang == "en" else "",
-        "carte": _map(result, lib, lang), "opportunites": opportunities, "appariements": matches,
-        "mutualisations": groups, "familles": families, "secteurs": sectors, "entreprises": firm_rows,
+        "carte": _map(result, lib, lang), "opportunites": opportunities,
+        "opportunites_note": L["opportunites.anonyme"] if anonymous else "", "appariements": matches,
+        "mutualisations": groups, "familles": families, "secteurs": sectors, "secteurs_note": L["secteurs.note"],
+        "entreprises": firm_rows, "entreprises_note": L["entreprises.anonyme"] if anonymous else "",
         "matrice": matrix, "pistes": pistes, "en_place": en_place,
-        "methode": [(a, i18n.typography(b, lang)) for a, b in METHOD["en" if lang == "en" else "fr"]],
-        "facteurs": factors, "avertissements": warnings,
+        "methode": [(a, i18n.typography(b, lang)) for a, b in method],
+        "facteurs": factors, "avertissements": warnings, "avertissements_numero": warnings_section,
+        "exclus": exclus,
         "pied": _t("pied", lang, version=__version__, date=date or "—"),
     }
 
@@ -718,31 +899,47 @@ def _pistes(result: TerritoryResult, lib, lang: str, f: _Fmt) -> list[dict]:
         if not steps:
             steps.append(_t("piste.aucune_note", lang))
         steps.append(_t("piste.statut", lang, s=i18n.statut_reglementaire(m.statut_reglementaire, lang)))
+        if m.supprime:
+            what = _t("piste.quoi.substitution.anonyme", lang, m=_material(lib, m.matiere, lang),
+                      mode=i18n.mode(m.mode_actuel, lang).lower(), c=_material(lib, m.categorie, lang))
+            how_much = f.hidden
+        else:
+            what = _t("piste.quoi.substitution", lang, q=f.t(m.quantite_t), m=_material(lib, m.matiere, lang),
+                      mode=i18n.mode(m.mode_actuel, lang).lower(), c=_material(lib, m.categorie, lang),
+                      d=f.km(m.distance_km), v=m.voyages)
+            how_much = _t("piste.combien.substitution", lang, net=f.money(m.valeur_cad),
+                          a=f.money(m.valeur_fournisseur_cad), b=f.money(m.valeur_preneur_cad),
+                          t=f.money(m.cout_transport_cad), g=f.ghg(m.ges_evites_tco2e))
         items.append((m.valeur_cad, {
             "titre": _t("piste.substitution", lang, m=_material(lib, m.matiere, lang), f=m.fournisseur, p=m.preneur),
             "qui": _t("piste.qui.substitution", lang, f=m.fournisseur, s=m.flux, p=m.preneur, i=m.intrant),
-            "quoi": _t("piste.quoi.substitution", lang, q=f.t(m.quantite_t), m=_material(lib, m.matiere, lang),
-                       mode=i18n.mode(m.mode_actuel, lang).lower(), c=_material(lib, m.categorie, lang),
-                       d=f.km(m.distance_km), v=m.voyages),
-            "combien": _t("piste.combien.substitution", lang, net=f.money(m.valeur_cad),
-                          a=f.money(m.valeur_fournisseur_cad), b=f.money(m.valeur_preneur_cad),
-                          t=f.money(m.cout_transport_cad), g=f.ghg(m.ges_evites_tco2e)),
-            "demarche": steps,
+            "quoi": what, "combien": how_much, "demarche": steps,
         }))
     for g in result.mutualisations:
         steps = [i18n.exigence("mutualisation", lang)]
         if g.forme == "contrat_groupe" and g.rabais_levee is not None:
             steps.append(_t("piste.hypothese", lang, r=f.pct(g.rabais_levee)))
-        parts = ", ".join(f"{mb.entreprise} {f.money(mb.economie_cad)}" for mb in g.membres)
+        if any(mb.supprime for mb in g.membres):
+            how_much = _t("piste.combien.mutualisation.anonyme", lang, eco=f.money(g.economie_cad))
+        else:
+            parts = ", ".join(f"{mb.entreprise} {f.money(mb.economie_cad)}" for mb in g.membres)
+            how_much = _t("piste.combien.mutualisation", lang, eco=f.money(g.economie_cad), parts=parts)
         items.append((g.economie_cad, {
             "titre": _t("piste.mutualisation", lang, forme=i18n.forme(g.forme, lang), m=_material(lib, g.matiere, lang)),
             "qui": _t("piste.qui.mutualisation", lang, membres=", ".join(mb.entreprise for mb in g.membres)),
             "quoi": _t("piste.quoi.mutualisation", lang, forme=i18n.forme(g.forme, lang),
                        m=_material(lib, g.matiere, lang), mode=i18n.mode(g.mode, lang).lower(),
-                       l=format_number(g.levees_groupe, lang, 0)),
-            "combien": _t("piste.combien.mutualisation", lang, eco=f.money(g.economie_cad), parts=parts),
+                       l=f.num(g.levees_groupe, 0)),
+            "combien": how_much,
             "demarche": [s for s in steps if s],
         }))
+    if result.options.anonymiser:  # matches by rank then groups by rank, each list already sorted by value
+        half = PISTES_MAX // 2
+        ms = [row for _, row in items[:len(result.appariements)]]
+        gs = [row for _, row in items[len(result.appariements):]]
+        take_g = min(len(gs), max(half, PISTES_MAX - len(ms)))
+        take_m = min(len(ms), PISTES_MAX - take_g)
+        return ms[:take_m] + gs[:take_g]
     items.sort(key=lambda item: -item[0])
     return [row for _, row in items[:PISTES_MAX]]
 

@@ -24,8 +24,12 @@ for all firms, `analyse()`:
   radius' size; groups are cliques (every pair within the radius) grown from
   the stream with the most neighbours. Firms within `rayon_partage` may share
   one container (`conteneur_partage`), the others a group contract
-  (`contrat_groupe`). A member who would pay more than alone leaves the group;
-  a group is kept when it saves money.
+  (`contrat_groupe`). A group contract's cost is split in proportion to each
+  member's own lift cost today (`--repartition shapley`: Shapley value), a
+  shared container's in proportion to volume; a member who would pay more
+  than alone leaves the group (a safety net: the proportional split of a
+  contract that saves money never triggers it); a group is kept when it saves
+  money.
 
 Everything returned is a frozen dataclass; the views in report_territory.py
 only format it. Distances in km, money in CAD per year before taxes, masses
@@ -215,6 +219,8 @@ class FirmData:
     factor_uses: dict  # key -> FactorUse (transport.*, emission.*, tarif.*, redevance.*)
     ef_keys: dict  # (matiere, mode) -> key in factor_uses
     warnings: tuple[tuple[str, str, str], ...] = ()
+    # (file, first error) of the inventories the same `load_all` left out: the workshop report lists them
+    exclus: tuple[tuple[str, str], ...] = ()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -428,8 +434,11 @@ class Match:
     statut: str  # statut of a planned scenario that names this taker, else "idee"
     statut_reglementaire: str
     demarche: str  # the material's regulatory note (matieres.yaml)
+    supprime: bool = False  # --anonymiser: a match is two firms' business, its figures are None
     i_fournisseur: int = field(default=-1, compare=False, repr=False)
     i_preneur: int = field(default=-1, compare=False, repr=False)
+    i_flux: int = field(default=-1, compare=False, repr=False)  # the stream's index in the supplier's flux
+    i_intrant: int = field(default=-1, compare=False, repr=False)  # the input's index in the taker's intrants
 
 
 @dataclass(frozen=True)
@@ -443,6 +452,7 @@ class Member:
     cout_seul_cad: float
     part_cad: float
     economie_cad: float
+    supprime: bool = False  # --anonymiser: one firm's figures, None
     i_entreprise: int = field(default=-1, compare=False, repr=False)
 
 
@@ -467,6 +477,8 @@ class Group:
     levees_groupe: float
     contenant_m3: float | None = None
     frais_levee_cad: float | None = None
+    supprime: bool = False  # --anonymiser: the group's own totals are None (fewer than 3 members)
+    i_frais_propre: bool = field(default=False, compare=False, repr=False)  # frais_levee_cad: a member's own fee
 
 
 @dataclass(frozen=True)
@@ -484,6 +496,7 @@ class EnPlace:
     ges_evites_tco2e: float | None
     dans_territoire: bool
     statut_reglementaire: str
+    supprime: bool = False  # --anonymiser: figures None
     i_fournisseur: int = field(default=-1, compare=False, repr=False)
     i_preneur: int = field(default=-1, compare=False, repr=False)
 
@@ -514,11 +527,16 @@ class FirmRow:
     ges_partiel: bool
     appariements: int
     mutualisations: int
+    supprime: bool = False  # --anonymiser: a firm's own totals are never published (None)
 
 
 @dataclass(frozen=True)
 class Breakdown:
-    """A total by family, SCIAN sector or material; `supprime` under --anonymiser."""
+    """A total by material family or material; `supprime` when --anonymiser hid some of its figures (None).
+
+    Every match and every group belongs to one family and one material: the
+    rows add up to the territory's totals.
+    """
 
     cle: str
     entreprises: int
@@ -534,8 +552,44 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class SectorBreakdown:
+    """A total by SCIAN sector: each firm's own figures, added up by the sector of the firm.
+
+    A match counts once on the supplier's side (`appariements_fournis`,
+    `quantite_donnee_t`) and once on the taker's (`appariements_recus`,
+    `quantite_recue_t`): each column adds up to the territory's totals, even
+    when both firms are of one sector. Money and GHG are the firms' own shares
+    (the supplier's avoided disposal less transport, the taker's avoided
+    purchases; GHG by --attribution-ges), which add up to the totals too;
+    `mutualisations` counts memberships of pooling groups.
+    """
+
+    cle: str
+    entreprises: int
+    appariements_fournis: int
+    quantite_donnee_t: float | None
+    appariements_recus: int
+    quantite_recue_t: float | None
+    valeur_cad: float | None
+    ges_tco2e: float | None
+    ges_partiel: bool
+    mutualisations: int
+    economie_mutualisation_cad: float | None
+    total_cad: float | None
+    supprime: bool
+
+
+@dataclass(frozen=True)
 class MatrixRow:
-    """A row of the offer/demand matrix: one material or input category."""
+    """A row of the offer/demand matrix: one material or input category.
+
+    Offer: the residues of that material not already diverted by a scenario in
+    place; what is left of it after the proposed matches. Demand: the inputs of
+    that category as declared; what is left of them after the scenarios in
+    place and the proposed matches. Under --anonymiser the per-firm values are
+    None (presence only) and the totals None below 3 firms; what is left is
+    not published (with the offer it would give the tonnes exchanged).
+    """
 
     categorie: str
     offre: dict  # firm index -> t/an offered (residues of that material)
@@ -544,6 +598,10 @@ class MatrixRow:
     demande_t: float | None
     entreprises: int
     supprime: bool
+    offre_reste: dict = field(default_factory=dict)  # firm index -> t/an still offered after the matches
+    demande_reste: dict = field(default_factory=dict)  # firm index -> t/an still wanted after the matches
+    offre_reste_t: float | None = None
+    demande_reste_t: float | None = None
 
 
 @dataclass(frozen=True)
@@ -579,8 +637,8 @@ class Totals:
     en_place_ges_partiel: bool
     en_place_mutualisations: int
     en_place_economie_mutualisation_cad: float
-    supprime: bool = False  # --anonymiser: fewer than 3 firms in the potential totals
-    en_place_supprime: bool = False  # --anonymiser: fewer than 3 firms in the totals in place
+    supprime: bool = False  # --anonymiser: some potential totals not published (None): fewer than 3 firms
+    en_place_supprime: bool = False  # --anonymiser: fewer than 3 firms in the totals in place (None)
 
 
 @dataclass(frozen=True)
@@ -596,12 +654,14 @@ class TerritoryResult:
     en_place: tuple[EnPlace, ...]
     totaux: Totals
     par_famille: tuple[Breakdown, ...]
-    par_secteur: tuple[Breakdown, ...]
+    par_secteur: tuple[SectorBreakdown, ...]
     par_matiere: tuple[Breakdown, ...]
     matrice: tuple[MatrixRow, ...]
     facteurs_utilises: tuple[FactorUse, ...]
     avertissements: tuple[Warning_, ...]
     hypotheses: dict  # territory-wide factors used: rabais_levee, frais_gestion, facteur_route…
+    exclus: tuple[tuple[str, str], ...] = ()  # (file, its first error) of the inventories left out; () anonymised
+    exclus_nombre: int = 0  # how many inventories were left out for errors
 
 
 # ---------------------------------------------------------------------------
@@ -960,8 +1020,14 @@ class _Warnings:
             self.items.append(item)
 
 
-def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), warnings=()) -> TerritoryResult:
-    """Substitution matches, pooling groups and totals of a set of audited firms."""
+def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), warnings=(),
+            exclus=()) -> TerritoryResult:
+    """Substitution matches, pooling groups and totals of a set of audited firms.
+
+    `exclus`: (file, first error) of inventories left out for errors; those
+    `load_all` recorded on the firms it returned are added.
+    """
+    left_out = sorted({*map(tuple, exclus), *(x for f in firms for x in f.exclus)})
     firms = sorted(firms, key=lambda f: (_norm(f.nom), f.fichier))
     names = _display_names(firms, options)
     w = _Warnings()
@@ -1026,7 +1092,7 @@ def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), w
             for ep in s.en_place:
                 if ep.type != "substitution":
                     en_place.append(EnPlace("mutualisation", names[i], s.id, None, None, s.matiere, 0.0, ep.gain_cad,
-                                            None, False, ep.statut_reglementaire, i))
+                                            None, False, ep.statut_reglementaire, i_fournisseur=i))
                     continue
                 taker = None
                 intrant = None
@@ -1050,8 +1116,8 @@ def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), w
                     None if ep.preneur is None else (_outside_name(ep.preneur, options) if options.anonymiser else ep.preneur))
                 en_place.append(EnPlace("substitution", names[i], s.id, preneur,
                                         _anon_text(intrant, options) if intrant else None, s.matiere, ep.masse_t,
-                                        ep.gain_cad, ep.ges_tco2e, taker is not None, ep.statut_reglementaire, i,
-                                        -1 if taker is None else taker))
+                                        ep.gain_cad, ep.ges_tco2e, taker is not None, ep.statut_reglementaire,
+                                        i_fournisseur=i, i_preneur=-1 if taker is None else taker))
 
     # -- substitution matches
     supplies: list[_Supply] = []
@@ -1126,7 +1192,7 @@ def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), w
             elimination_evitee_t=q if eliminated else 0.0,
             redevance_evitee_cad=q * stream.redevance if eliminated else 0.0,
             statut=statut, statut_reglementaire=reg, demarche=material.note,
-            i_fournisseur=s.firm, i_preneur=d.firm,
+            i_fournisseur=s.firm, i_preneur=d.firm, i_flux=s.stream, i_intrant=d.index,
         ))
     matches.sort(key=lambda m: (-m.valeur_cad, m.fournisseur, m.flux, m.preneur, m.intrant))
     matches = [replace(m, rang=k + 1) for k, m in enumerate(matches)]
@@ -1138,7 +1204,7 @@ def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), w
     groups = _pooling(firms, names, lib, options, route, rebate, management, shared_terms, w)
 
     # -- per firm, breakdowns, totals
-    result = _summarise(firms, names, lib, options, matches, groups, en_place, partial)
+    result = _summarise(firms, names, lib, options, matches, groups, en_place, partial, demand_left)
     uses = dict(territory_uses)
     if not groups:
         for key in ("mutualisation.rabais_levee", "mutualisation.frais_gestion", "mutualisation.contenant",
@@ -1152,7 +1218,8 @@ def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), w
     return TerritoryResult(
         options=options, annee=year, mrc=tuple(sorted({f.mrc for f in firms if f.mrc})),
         facteurs_utilises=tuple(uses[k] for k in sorted(uses)),
-        avertissements=tuple(Warning_(*item) for item in w.items), hypotheses=hyp, **result,
+        avertissements=tuple(Warning_(*item) for item in w.items), hypotheses=hyp,
+        exclus=() if options.anonymiser else tuple(left_out), exclus_nombre=len(left_out), **result,
     )
 
 
@@ -1223,7 +1290,7 @@ def _pooling(firms, names, lib, options, route, rebate, management, shared_terms
 
         def member(n: _Node, alone: float, share: float) -> Member:
             return Member(names[n.firm], firms[n.firm].flux[n.stream].id, n.cont.levees, n.volume,
-                          alone, share, alone - share, n.firm)
+                          alone, share, alone - share, i_entreprise=n.firm)
 
         def maxdist(nodes_):
             return max((_gc_rad(a.p, a.l, a.c, b.p, b.l, b.c) * route
@@ -1262,48 +1329,35 @@ def _pooling(firms, names, lib, options, route, rebate, management, shared_terms
                           tuple(member(n, alone[k], shares[k]) for k, n in enumerate(members)), pooled,
                           sum(alone) - pooled, blocking is None,
                           None if blocking is None else tuple(names[members[k].firm] for k in blocking),
-                          options.repartition, maxdist(members), None, management, float(lifts), volume, fee)
+                          options.repartition, maxdist(members), None, management, float(lifts), volume, fee,
+                          i_frais_propre=shared_terms["frais_levee"] is None)
                 return g, [n.order for n in members]
             return None
 
         def evaluate_contract(members: list[_Node]):
             if rebate is None:
                 return None
-            if options.repartition != "shapley":
-                # Shares in proportion to lifts: k pays L_k × P, P = c(S) / ΣL, and gains while its own
-                # cost per lift u_k ≥ P. The member with the cheapest own lifts leaves first, until all gain.
-                ranked = sorted(members, key=lambda n: (n.cont.frais_levee * (1 + n.cont.surcharge),
-                                                        -n.cont.levees, n.order))
-                total_a = sum((1 - rebate) * n.cont.levees * n.cont.frais_levee * (1 + n.cont.surcharge) for n in ranked)
-                total_l = sum(n.cont.levees for n in ranked)
-                low = 0
-                while len(ranked) - low >= 2 and total_l > 0:
-                    n = ranked[low]
-                    unit = n.cont.frais_levee * (1 + n.cont.surcharge)
-                    price = (total_a + management) / total_l
-                    if n.cont.levees * (price - unit) <= 1e-6:
-                        break
-                    total_a -= (1 - rebate) * n.cont.levees * unit
-                    total_l -= n.cont.levees
-                    low += 1
-                members = sorted(ranked[low:], key=lambda n: n.order)
-                if len(members) < 2 or total_l <= 0:
-                    return None
             while len(members) >= 2:
+                # c_k = L_k × own fee × (1 + surcharge); c(S) = Σ_S (1 − r) c_k + G for |S| ≥ 2
                 alone = [n.cont.levees * n.cont.frais_levee * (1 + n.cont.surcharge) for n in members]
                 lifts = [n.cont.levees for n in members]
                 pooled = sum((1 - rebate) * c for c in alone) + management
+                # the savings r Σ c_k − G grow with the group: when it saves nothing, no sub-group does
+                if sum(alone) - pooled <= 0.005:
+                    return None
                 if options.repartition == "shapley":
                     shares = contract_shapley(alone, rebate, management)
                 else:
-                    tl = sum(lifts)
-                    shares = [pooled * x / tl for x in lifts]
+                    # in proportion to each member's own cost of its lifts today: x_k = c(N) × c_k / Σ c,
+                    # < c_k whenever the group saves, and in the core (a sub-group S would pay
+                    # (1 − r) Σ_S c + G ≥ Σ_S x when G ≥ 0). Lifts priced at each member's own fee make
+                    # a split by lifts charge the member with cheap lifts more than alone.
+                    total = sum(alone)
+                    shares = [pooled * c / total for c in alone]
                 worst = max(range(len(members)), key=lambda k: (shares[k] - alone[k], k))
-                if shares[worst] > alone[worst] + 1e-6:  # (Shapley) a member who would pay more leaves
+                if shares[worst] > alone[worst] + 1e-6:  # safety net: a member who would pay more leaves
                     members = members[:worst] + members[worst + 1:]
                     continue
-                if sum(alone) - pooled <= 0.005:
-                    return None
                 blocking = contract_core_violation(alone, shares, rebate, management)
                 g = Group(0, material, family, mode, "contrat_groupe",
                           tuple(member(n, alone[k], shares[k]) for k, n in enumerate(members)), pooled,
@@ -1328,7 +1382,166 @@ def _pooling(firms, names, lib, options, route, rebate, management, shared_terms
     return out
 
 
-def _summarise(firms, names, lib, options, matches, groups, en_place, partial) -> dict:
+class _Disclosure:
+    """Which published totals --anonymiser must hide so that none made up of fewer than 3 firms shows or follows.
+
+    Cells are totals, each with the firms that make it up, by role: a total
+    of matches is made up by its suppliers (what they give) and by its takers
+    (what they receive), so each role must count 3 firms or none (else one
+    supplier's total, say, would show); a group's total by its members; a
+    firm's own figures by itself. A cell where a role has 1 or 2 firms is
+    hidden (primary suppression). Equations `parent = Σ children` say which
+    published figures add up: a hidden cell must not follow from the others
+    (the only unknown of an equation), and hidden children must not add up,
+    beside a known parent, to a total of fewer than 3 firms in a role. Either
+    way one more cell is hidden — a sibling with the fewest firms, or the
+    parent for a row total (`policy="parent"`) — until nothing leaks
+    (secondary suppression). Without --anonymiser nothing is hidden.
+    """
+
+    def __init__(self, active: bool):
+        self.active = active
+        self.roles: dict[str, dict[str, frozenset]] = {}
+        self.firms: dict[str, frozenset] = {}
+        self.hidden: dict[str, bool] = {}
+        self.equations: list[tuple[str, tuple[str, ...], str]] = []
+
+    def cell(self, key: str, firms=None, **roles) -> None:
+        """A total: `firms` that make it up, or firm sets by role (`fournisseurs=…, preneurs=…`)."""
+        if firms is not None:
+            roles["entreprises"] = firms
+        self.roles[key] = {r: frozenset(v) for r, v in roles.items()}
+        self.firms[key] = frozenset().union(*self.roles[key].values())
+        self.hidden[key] = self.active and self._small(self.roles[key])
+
+    def roles_of(self, *keys: str) -> dict[str, frozenset]:
+        """The roles of the sum of some cells (each role's firms put together)."""
+        out: dict[str, frozenset] = {}
+        for k in keys:
+            for r, v in self.roles[k].items():
+                out[r] = out.get(r, frozenset()) | v
+        return out
+
+    def equation(self, parent: str, children, policy: str = "sibling") -> None:
+        children = tuple(c for c in children if c in self.firms)
+        if parent in self.firms and children:
+            self.equations.append((parent, children, policy))
+
+    def hide(self, key: str) -> bool:
+        return self.hidden.get(key, False)
+
+    @staticmethod
+    def _small(roles: dict) -> bool:
+        return any(0 < len(v) < MIN_FIRMS for v in roles.values())
+
+    def _unknown(self, key: str, known: dict) -> bool:
+        return bool(self.firms[key]) and not known[key]
+
+    def _fix(self, parent: str, children: tuple, policy: str, spare: str | None) -> bool:
+        """Hide one more published cell of this equation (not `spare`); False when none is left."""
+        shown = [c for c in children if c != spare and self.firms[c] and not self.hidden[c]]
+        parent_shown = parent != spare and self.firms[parent] and not self.hidden[parent]
+        if parent_shown and (policy == "parent" or not shown):
+            self.hidden[parent] = True
+            return True
+        if shown:
+            self.hidden[min(shown, key=lambda c: (len(self.firms[c]), c))] = True
+            return True
+        return False
+
+    def solve(self) -> None:
+        if not self.active:
+            return
+        for _ in range(10 * len(self.firms) + 10):
+            if not self._step():
+                self._aliases()
+                return
+        for key in self.hidden:  # never reached in practice: hide every total rather than leak one
+            self.hidden[key] = bool(self.firms[key])
+
+    def _aliases(self) -> None:
+        """A cell equal to a hidden one (the other terms of their equation are empty) is hidden too.
+
+        Nothing leaks either way (the check above passed), but a report that
+        hides a value and prints it again under another name confuses; hiding
+        more never makes a leak.
+        """
+        changed = True
+        while changed:
+            changed = False
+            for parent, children, _ in self.equations:
+                terms = [m for m in (parent, *children) if self.firms[m]]
+                if len(terms) == 2 and self.hidden[terms[0]] != self.hidden[terms[1]]:
+                    self.hidden[terms[0]] = self.hidden[terms[1]] = True
+                    changed = True
+
+    def _step(self) -> bool:
+        """One check of every equation; True when a cell was hidden (check again)."""
+        known = {k: not h for k, h in self.hidden.items()}
+        derived: dict[str, tuple] = {}
+        changed = True
+        while changed:  # what the published figures give by subtraction
+            changed = False
+            for eq in self.equations:
+                parent, children, policy = eq
+                unknown = [m for m in (parent, *children) if self._unknown(m, known)]
+                if len(unknown) == 1:
+                    key = unknown[0]
+                    known[key] = True
+                    derived[key] = eq
+                    changed = True
+                    if self._small(self.roles[key]):  # a total of fewer than 3 firms follows from the others
+                        return self._fix_chain(key, derived)
+        for parent, children, policy in self.equations:
+            if not known[parent]:
+                continue
+            hidden = [c for c in children if self._unknown(c, known)]
+            if len(hidden) < 2 or not self._small(self.roles_of(*hidden)):
+                continue
+            # the hidden children add up (parent less the others) to a total of fewer than 3 firms
+            if self._fix(parent, children, policy, None):
+                return True
+            if parent in derived:
+                return self._fix_chain(parent, derived)
+        return False
+
+    def _fix_chain(self, key: str, derived: dict) -> bool:
+        """Break the subtraction that gave `key`: hide a published cell of it, or of what it used.
+
+        In the equation that gave `key`: the parent of a row total, else a
+        published sibling; when every sibling is itself derived, break their
+        own subtractions first; the parent last.
+        """
+        seen = set()
+        todo = [key]
+        fallback = None
+        while todo:
+            k = todo.pop(0)
+            if k in seen or k not in derived:
+                continue
+            seen.add(k)
+            parent, children, policy = derived[k]
+            parent_shown = parent != k and bool(self.firms[parent]) and not self.hidden[parent]
+            shown = [c for c in children if c != k and self.firms[c] and not self.hidden[c]]
+            if parent_shown and policy == "parent":
+                self.hidden[parent] = True
+                return True
+            if shown:
+                self.hidden[min(shown, key=lambda c: (len(self.firms[c]), c))] = True
+                return True
+            if parent_shown and fallback is None:
+                fallback = parent
+            todo.extend(m for m in (parent, *children) if m != k and m in derived)
+        if fallback is not None:
+            self.hidden[fallback] = True
+            return True
+        for k in self.hidden:  # nothing published left to hide in the chain: hide all
+            self.hidden[k] = bool(self.firms[k])
+        return True
+
+
+def _summarise(firms, names, lib, options, matches, groups, en_place, partial, demand_left) -> dict:
+    anonymous = options.anonymiser
     n = len(firms)
     rows = {k: defaultdict(float) for k in range(n)}
     ghg_partial = [False] * n
@@ -1343,6 +1556,8 @@ def _summarise(firms, names, lib, options, matches, groups, en_place, partial) -
         a["valeur_fournisseur_cad"] += m.valeur_fournisseur_cad
         a["cout_transport_cad"] += m.cout_transport_cad
         b["valeur_preneur_cad"] += m.valeur_preneur_cad
+        a["n_fournis"] += 1
+        b["n_recus"] += 1
         counts[m.i_fournisseur][0] += 1
         counts[m.i_preneur][0] += 1
         if m.ges_evites_tco2e is None:
@@ -1354,136 +1569,257 @@ def _summarise(firms, names, lib, options, matches, groups, en_place, partial) -
         for mb in g.membres:
             rows[mb.i_entreprise]["economie_mutualisation_cad"] += mb.economie_cad
             counts[mb.i_entreprise][1] += 1
+
+    cells = _Disclosure(anonymous)
+
+    def match_roles(ms):  # a total of matches: what its suppliers give, what its takers receive
+        return {"fournisseurs": {m.i_fournisseur for m in ms}, "preneurs": {m.i_preneur for m in ms}}
+
+    def group_firms(gs):
+        return {mb.i_entreprise for g in gs for mb in g.membres}
+
+    def row_total(key, m_key, e_key):  # m + e: made up of both parts' firms
+        cells.cell(key, **cells.roles_of(m_key, e_key))
+        cells.equation(key, (m_key, e_key), "parent")
+
+    # -- the territory's totals
+    cells.cell("T:m", **match_roles(matches))
+    cells.cell("T:e", membres=group_firms(groups))
+    row_total("T:t", "T:m", "T:e")
+    cells.cell("T:o", {i for i, f in enumerate(firms) if any(s.offre_t > EPS for s in f.flux)})
+    cells.cell("T:d", {i for i, f in enumerate(firms) if f.intrants})
+    cells.cell("T:p", fournisseurs={e.i_fournisseur for e in en_place},
+               preneurs={e.i_preneur for e in en_place if e.i_preneur >= 0})
+
+    # -- by family and by material: every match and group belongs to one of each
+    families = ("pcpvm", "organiques", "crd", "autres")
+    by_family: dict[str, tuple[list, list]] = {}
+    by_material: dict[str, tuple[list, list]] = {}
+    for m in matches:
+        by_family.setdefault(m.famille, ([], []))[0].append(m)
+        by_material.setdefault(m.matiere, ([], []))[0].append(m)
+    for g in groups:
+        by_family.setdefault(g.famille, ([], []))[1].append(g)
+        by_material.setdefault(g.matiere, ([], []))[1].append(g)
+    family_of = {k: lib.materials[k].family for k in by_material}
+    for prefix, table in (("F", by_family), ("X", by_material)):
+        for key, (ms, gs) in table.items():
+            cells.cell(f"{prefix}:{key}:m", **match_roles(ms))
+            cells.cell(f"{prefix}:{key}:e", membres=group_firms(gs))
+            row_total(f"{prefix}:{key}:t", f"{prefix}:{key}:m", f"{prefix}:{key}:e")
+    for part in "met":
+        cells.equation(f"T:{part}", [f"F:{k}:{part}" for k in by_family])
+        for fam in by_family:
+            cells.equation(f"F:{fam}:{part}", [f"X:{k}:{part}" for k in by_material if family_of[k] == fam])
+    for j, g in enumerate(groups):
+        cells.cell(f"G:{j}", membres=group_firms([g]))
+    group_index = {id(g): j for j, g in enumerate(groups)}
+    for key, (_, gs) in by_material.items():
+        cells.equation(f"X:{key}:e", [f"G:{group_index[id(g)]}" for g in gs])
+    cells.equation("T:e", [f"G:{j}" for j in range(len(groups))])
+    cells.equation("T:e", [f"X:{k}:e" for k in by_material])
+
+    # -- by SCIAN sector: each firm's own figures
+    sector_firms: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(firms):
+        if counts[i][0] or counts[i][1]:
+            sector_firms[sector_of(f.scian)].append(i)
+    supplied: dict[str, list] = defaultdict(list)
+    received: dict[str, list] = defaultdict(list)
+    for m in matches:
+        supplied[sector_of(firms[m.i_fournisseur].scian)].append(m)
+        received[sector_of(firms[m.i_preneur].scian)].append(m)
+    for key, idx in sector_firms.items():
+        # t given: the matches its firms supply (their suppliers and takers); t received: those they take
+        cells.cell(f"S:{key}:d", **match_roles(supplied.get(key, ())))
+        cells.cell(f"S:{key}:r", **match_roles(received.get(key, ())))
+        # money and GHG: each firm's own share
+        cells.cell(f"S:{key}:m", {i for i in idx if counts[i][0]})
+        cells.cell(f"S:{key}:e", membres={i for i in idx if counts[i][1]})
+        row_total(f"S:{key}:t", f"S:{key}:m", f"S:{key}:e")
+    for part, total in (("d", "T:m"), ("r", "T:m"), ("m", "T:m"), ("e", "T:e"), ("t", "T:t")):
+        cells.equation(total, [f"S:{k}:{part}" for k in sector_firms])
+
+    # -- offer/demand matrix: materials offered and input categories demanded, by firm
+    offer: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    offer_left: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    demand: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    demand_open: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    given: dict[tuple[int, int], float] = defaultdict(float)
+    taken: dict[tuple[int, int], float] = defaultdict(float)
+    for m in matches:
+        given[(m.i_fournisseur, m.i_flux)] += m.quantite_t
+        taken[(m.i_preneur, m.i_intrant)] += m.quantite_t
+    for i, f in enumerate(firms):
+        for k, s in enumerate(f.flux):
+            if s.offre_t > EPS:
+                offer[s.matiere][i] += s.offre_t
+                offer_left[s.matiere][i] += max(0.0, s.offre_t - given[(i, k)])
+        for k, d in enumerate(f.intrants):
+            demand[d.categorie][i] += d.masse_t
+            demand_open[d.categorie][i] += max(0.0, demand_left[i][k] - taken[(i, k)])
+    categories = sorted(set(offer) | set(demand))
+    for cat in categories:
+        cells.cell(f"O:{cat}", set(offer.get(cat, {})))
+        cells.cell(f"D:{cat}", set(demand.get(cat, {})))
+    cells.equation("T:o", [f"O:{c}" for c in categories])
+    cells.equation("T:d", [f"D:{c}" for c in categories])
+
+    cells.solve()
+    hide = cells.hide
+
+    def shown(key, value):
+        return None if hide(key) else value
+
+    # -- per firm: never published under --anonymiser (a firm's row is a total of one firm)
     firm_rows = []
     for i, f in enumerate(firms):
         r = rows[i]
         value = r["valeur_fournisseur_cad"] - r["cout_transport_cad"] + r["valeur_preneur_cad"] + r["economie_mutualisation_cad"]
         lat, lon = f.lat, f.lon
-        if options.anonymiser and lat is not None:  # about 2 km: positions identify firms
-            lat, lon = round(lat / 0.02) * 0.02, round(lon / 0.02) * 0.02
+        if anonymous and lat is not None:  # about 5 km: positions identify firms
+            lat, lon = round(round(lat / ANON_DEG) * ANON_DEG, 2), round(round(lon / ANON_DEG) * ANON_DEG, 2)
+
+        def own(v):
+            return None if anonymous else v
         firm_rows.append(FirmRow(
-            entreprise=names[i], fichier=None if options.anonymiser else f.fichier, secteur=sector_of(f.scian),
-            scian=f.scian, mrc=f.mrc, municipalite=None if options.anonymiser else f.municipalite,
-            lat=lat, lon=lon, flux=len(f.flux), offre_t=r["offre_t"], demande_t=r["demande_t"],
-            donne_t=r["donne_t"], recu_t=r["recu_t"], valeur_fournisseur_cad=r["valeur_fournisseur_cad"],
-            cout_transport_cad=r["cout_transport_cad"], valeur_preneur_cad=r["valeur_preneur_cad"],
-            economie_mutualisation_cad=r["economie_mutualisation_cad"], valeur_cad=value,
-            ges_tco2e=r["ges_tco2e"], ges_partiel=ghg_partial[i], appariements=counts[i][0],
-            mutualisations=counts[i][1],
+            entreprise=names[i], fichier=None if anonymous else f.fichier, secteur=sector_of(f.scian),
+            scian=_public_scian(f.scian) if anonymous else f.scian, mrc=f.mrc,
+            municipalite=None if anonymous else f.municipalite,
+            lat=lat, lon=lon, flux=len(f.flux), offre_t=own(r["offre_t"]), demande_t=own(r["demande_t"]),
+            donne_t=own(r["donne_t"]), recu_t=own(r["recu_t"]), valeur_fournisseur_cad=own(r["valeur_fournisseur_cad"]),
+            cout_transport_cad=own(r["cout_transport_cad"]), valeur_preneur_cad=own(r["valeur_preneur_cad"]),
+            economie_mutualisation_cad=own(r["economie_mutualisation_cad"]), valeur_cad=own(value),
+            ges_tco2e=own(r["ges_tco2e"]), ges_partiel=ghg_partial[i], appariements=counts[i][0],
+            mutualisations=counts[i][1], supprime=anonymous,
         ))
 
-    def small(firm_set) -> bool:  # a total of nobody reveals nothing
-        return options.anonymiser and 0 < len(firm_set) < MIN_FIRMS
-
-    def breakdown(key_of_match, key_of_group, keys_order=None) -> tuple[Breakdown, ...]:
-        acc: dict[str, dict] = {}
-
-        def slot(key):
-            return acc.setdefault(key, {"firms": set(), "n": 0, "q": 0.0, "v": 0.0, "g": 0.0, "gp": False,
-                                        "ng": 0, "e": 0.0})
-        for m in matches:
-            b = slot(key_of_match(m))
-            b["firms"].update((m.i_fournisseur, m.i_preneur))
-            b["n"] += 1
-            b["q"] += m.quantite_t
-            b["v"] += m.valeur_cad
-            if m.ges_evites_tco2e is None:
-                b["gp"] = True
-            else:
-                b["g"] += m.ges_evites_tco2e
-        for g in groups:
-            b = slot(key_of_group(g))
-            b["firms"].update(mb.i_entreprise for mb in g.membres)
-            b["ng"] += 1
-            b["e"] += g.economie_cad
+    def breakdown(prefix, table, order) -> tuple[Breakdown, ...]:
         out = []
-        for key in sorted(acc, key=keys_order or (lambda k: k)):
-            b = acc[key]
-            hide = small(b["firms"])
-            out.append(Breakdown(key, len(b["firms"]), b["n"], None if hide else b["q"], None if hide else b["v"],
-                                 None if hide else b["g"], b["gp"], b["ng"], None if hide else b["e"],
-                                 None if hide else b["v"] + b["e"], hide))
+        for key in sorted(table, key=order):
+            ms, gs = table[key]
+            m_, e_, t_ = (f"{prefix}:{key}:{p}" for p in "met")
+            ghg = sum(m.ges_evites_tco2e for m in ms if m.ges_evites_tco2e is not None)
+            value = sum(m.valeur_cad for m in ms)
+            saved = sum(g.economie_cad for g in gs)
+            out.append(Breakdown(
+                key, len(cells.firms[t_]), len(ms), shown(m_, sum(m.quantite_t for m in ms)), shown(m_, value),
+                shown(m_, ghg), any(m.ges_evites_tco2e is None for m in ms), len(gs), shown(e_, saved),
+                shown(t_, value + saved), any(hide(c) for c in (m_, e_, t_))))
         return tuple(out)
 
-    families = ("pcpvm", "organiques", "crd", "autres")
-    by_family = breakdown(lambda m: m.famille, lambda g: g.famille,
-                          lambda k: (families.index(k) if k in families else 99, k))
-    by_material = breakdown(lambda m: m.matiere, lambda g: g.matiere)
+    par_famille = breakdown("F", by_family, lambda k: (families.index(k) if k in families else 99, k))
+    par_matiere = breakdown("X", by_material, lambda k: k)
 
-    # by SCIAN sector: each firm's own figures (supplier, taker, member)
-    sectors: dict[str, dict] = {}
-    for i, row in enumerate(firm_rows):
-        if not (row.appariements or row.mutualisations):
-            continue
-        b = sectors.setdefault(row.secteur, {"firms": set(), "n": 0, "q": 0.0, "v": 0.0, "g": 0.0, "gp": False,
-                                             "ng": 0, "e": 0.0})
-        b["firms"].add(i)
-        b["n"] += row.appariements
-        b["q"] += row.donne_t + row.recu_t
-        b["v"] += row.valeur_fournisseur_cad - row.cout_transport_cad + row.valeur_preneur_cad
-        b["g"] += row.ges_tco2e
-        b["gp"] = b["gp"] or row.ges_partiel
-        b["ng"] += row.mutualisations
-        b["e"] += row.economie_mutualisation_cad
     by_sector = []
-    for key in sorted(sectors, key=lambda k: (k == UNKNOWN_SECTOR, k)):
-        b = sectors[key]
-        hide = small(b["firms"])
-        by_sector.append(Breakdown(key, len(b["firms"]), b["n"], None if hide else b["q"], None if hide else b["v"],
-                                   None if hide else b["g"], b["gp"], b["ng"], None if hide else b["e"],
-                                   None if hide else b["v"] + b["e"], hide))
+    for key in sorted(sector_firms, key=lambda k: (k == UNKNOWN_SECTOR, k)):
+        idx = sector_firms[key]
+        d_, r_, m_, e_, t_ = (f"S:{key}:{p}" for p in "drmet")
+        value = sum(rows[i]["valeur_fournisseur_cad"] - rows[i]["cout_transport_cad"] + rows[i]["valeur_preneur_cad"]
+                    for i in idx)
+        saved = sum(rows[i]["economie_mutualisation_cad"] for i in idx)
+        by_sector.append(SectorBreakdown(
+            cle=key, entreprises=len(idx),
+            appariements_fournis=int(sum(rows[i]["n_fournis"] for i in idx)),
+            quantite_donnee_t=shown(d_, sum(rows[i]["donne_t"] for i in idx)),
+            appariements_recus=int(sum(rows[i]["n_recus"] for i in idx)),
+            quantite_recue_t=shown(r_, sum(rows[i]["recu_t"] for i in idx)),
+            valeur_cad=shown(m_, value), ges_tco2e=shown(m_, sum(rows[i]["ges_tco2e"] for i in idx)),
+            ges_partiel=any(ghg_partial[i] for i in idx), mutualisations=sum(counts[i][1] for i in idx),
+            economie_mutualisation_cad=shown(e_, saved), total_cad=shown(t_, value + saved),
+            supprime=any(hide(c) for c in (d_, r_, m_, e_, t_)),
+        ))
 
-    # offer/demand matrix: materials offered and input categories demanded, by firm
-    offer: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    demand: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for i, f in enumerate(firms):
-        for s in f.flux:
-            if s.offre_t > EPS:
-                offer[s.matiere][i] += s.offre_t
-        for d in f.intrants:
-            demand[d.categorie][i] += d.masse_t
     matrix = []
-    for cat in sorted(set(offer) | set(demand)):
+    for cat in categories:
         o, d = dict(offer.get(cat, {})), dict(demand.get(cat, {}))
-        involved = set(o) | set(d)
-        hide_o = small(set(o)) if o else False
-        hide_d = small(set(d)) if d else False
-        matrix.append(MatrixRow(cat, o, d, None if hide_o else sum(o.values()), None if hide_d else sum(d.values()),
-                                len(involved), hide_o or hide_d))
+        ol, dl = dict(offer_left.get(cat, {})), dict(demand_open.get(cat, {}))
+        o_total = shown(f"O:{cat}", sum(o.values())) if o else None
+        d_total = shown(f"D:{cat}", sum(d.values())) if d else None
+        if anonymous:  # presence only; what is left is not published (with the offer it gives the tonnes exchanged)
+            o, d = dict.fromkeys(o), dict.fromkeys(d)
+            ol, dl = dict.fromkeys(ol), dict.fromkeys(dl)
+        matrix.append(MatrixRow(
+            cat, o, d, o_total, d_total, len(set(o) | set(d)), anonymous, offre_reste=ol, demande_reste=dl,
+            offre_reste_t=None if anonymous or not o else sum(ol.values()),
+            demande_reste_t=None if anonymous or not d else sum(dl.values()),
+        ))
 
     ep_subs = [e for e in en_place if e.type == "substitution"]
     ep_pool = [e for e in en_place if e.type == "mutualisation"]
-    involved = {m.i_fournisseur for m in matches} | {m.i_preneur for m in matches} | {
-        mb.i_entreprise for g in groups for mb in g.membres}
-    hide_total = small(involved)
     ghg = sum(m.ges_evites_tco2e for m in matches if m.ges_evites_tco2e is not None)
     value = sum(m.valeur_cad for m in matches)
     pooling = sum(g.economie_cad for g in groups)
+    hide_p = hide("T:p")
+
+    def tm(v):
+        return shown("T:m", v)
+
+    def tp(v):
+        return None if hide_p else v
     totals = Totals(
         entreprises=n, entreprises_localisees=sum(1 for f in firms if f.lat is not None and f.lon is not None),
         flux=sum(len(f.flux) for f in firms), intrants=sum(len(f.intrants) for f in firms),
-        appariements=len(matches), quantite_t=sum(m.quantite_t for m in matches),
-        valeur_fournisseur_cad=sum(m.valeur_fournisseur_cad for m in matches),
-        valeur_preneur_cad=sum(m.valeur_preneur_cad for m in matches),
-        cout_transport_cad=sum(m.cout_transport_cad for m in matches), valeur_cad=value,
-        ges_evites_tco2e=ghg, ges_partiel=partial,
-        ges_fournisseurs_tco2e=sum(m.ges_fournisseur_tco2e for m in matches if m.ges_fournisseur_tco2e is not None),
-        ges_preneurs_tco2e=sum(m.ges_preneur_tco2e for m in matches if m.ges_preneur_tco2e is not None),
-        elimination_evitee_t=sum(m.elimination_evitee_t for m in matches),
-        enfouissement_evite_t=sum(m.enfouissement_evite_t for m in matches),
-        redevance_evitee_cad=sum(m.redevance_evitee_cad for m in matches),
-        mutualisations=len(groups), economie_mutualisation_cad=pooling, economies_totales_cad=value + pooling,
-        offre_t=sum(r.offre_t for r in firm_rows), demande_t=sum(r.demande_t for r in firm_rows),
-        en_place_substitutions=len(ep_subs), en_place_quantite_t=sum(e.quantite_t for e in ep_subs),
-        en_place_gain_cad=sum(e.gain_cad for e in ep_subs),
-        en_place_ges_evites_tco2e=sum(e.ges_evites_tco2e for e in ep_subs if e.ges_evites_tco2e is not None),
+        appariements=len(matches), quantite_t=tm(sum(m.quantite_t for m in matches)),
+        valeur_fournisseur_cad=tm(sum(m.valeur_fournisseur_cad for m in matches)),
+        valeur_preneur_cad=tm(sum(m.valeur_preneur_cad for m in matches)),
+        cout_transport_cad=tm(sum(m.cout_transport_cad for m in matches)), valeur_cad=tm(value),
+        ges_evites_tco2e=tm(ghg), ges_partiel=partial,
+        ges_fournisseurs_tco2e=tm(sum(m.ges_fournisseur_tco2e for m in matches if m.ges_fournisseur_tco2e is not None)),
+        ges_preneurs_tco2e=tm(sum(m.ges_preneur_tco2e for m in matches if m.ges_preneur_tco2e is not None)),
+        elimination_evitee_t=tm(sum(m.elimination_evitee_t for m in matches)),
+        enfouissement_evite_t=tm(sum(m.enfouissement_evite_t for m in matches)),
+        redevance_evitee_cad=tm(sum(m.redevance_evitee_cad for m in matches)),
+        mutualisations=len(groups), economie_mutualisation_cad=shown("T:e", pooling),
+        economies_totales_cad=shown("T:t", value + pooling),
+        offre_t=shown("T:o", sum(r["offre_t"] for r in rows.values())),
+        demande_t=shown("T:d", sum(r["demande_t"] for r in rows.values())),
+        en_place_substitutions=len(ep_subs), en_place_quantite_t=tp(sum(e.quantite_t for e in ep_subs)),
+        en_place_gain_cad=tp(sum(e.gain_cad for e in ep_subs)),
+        en_place_ges_evites_tco2e=tp(sum(e.ges_evites_tco2e for e in ep_subs if e.ges_evites_tco2e is not None)),
         en_place_ges_partiel=any(e.ges_evites_tco2e is None for e in ep_subs),
-        en_place_mutualisations=len(ep_pool), en_place_economie_mutualisation_cad=sum(e.gain_cad for e in ep_pool),
-        supprime=hide_total, en_place_supprime=small({e.i_fournisseur for e in en_place}),
+        en_place_mutualisations=len(ep_pool), en_place_economie_mutualisation_cad=tp(sum(e.gain_cad for e in ep_pool)),
+        supprime=any(hide(k) for k in ("T:m", "T:e", "T:t", "T:o", "T:d")), en_place_supprime=hide_p,
     )
+
+    if anonymous:
+        matches = [_hide_match(m) for m in matches]
+        groups = [_hide_group(g, hide(f"G:{j}")) for j, g in enumerate(groups)]
+        en_place = [replace(e, quantite_t=None, gain_cad=None, ges_evites_tco2e=None, supprime=True) for e in en_place]
     return dict(entreprises=tuple(firm_rows), appariements=tuple(matches), mutualisations=tuple(groups),
-                en_place=tuple(en_place), totaux=totals, par_famille=by_family, par_secteur=tuple(by_sector),
-                par_matiere=by_material, matrice=tuple(matrix))
+                en_place=tuple(en_place), totaux=totals, par_famille=par_famille, par_secteur=tuple(by_sector),
+                par_matiere=par_matiere, matrice=tuple(matrix))
+
+
+ANON_DEG = 0.05  # --anonymiser: map positions rounded to 0,05° (about 5 km north-south)
+_MATCH_FIGURES = ("quantite_t", "distance_km", "valeur_fournisseur_cad", "valeur_preneur_cad", "cout_transport_cad",
+                  "valeur_cad", "valeur_par_tonne_cad", "ges_evites_tco2e", "ges_fournisseur_tco2e",
+                  "ges_preneur_tco2e", "voyages", "tarif_cad_t", "redevance_cad_t", "prix_intrant_cad_t",
+                  "cout_transport_cad_t_km", "enfouissement_evite_t", "elimination_evitee_t", "redevance_evitee_cad")
+
+
+def _hide_match(m: Match) -> Match:
+    """A match under --anonymiser: who and what, never its figures (two firms' business)."""
+    return replace(m, supprime=True, **dict.fromkeys(_MATCH_FIGURES))
+
+
+def _hide_group(g: Group, hidden: bool) -> Group:
+    """A group under --anonymiser: members without figures; the group's totals from 3 members on."""
+    members = tuple(replace(mb, levees=None, volume_m3=None, cout_seul_cad=None, part_cad=None, economie_cad=None,
+                            supprime=True) for mb in g.membres)
+    out = replace(g, membres=members, supprime=hidden)
+    if g.i_frais_propre:
+        out = replace(out, frais_levee_cad=None)  # a member's own lift fee
+    if hidden:
+        out = replace(out, cout_groupe_cad=None, economie_cad=None, levees_groupe=None, distance_max_km=None)
+    return out
+
+
+def _public_scian(scian: str | None) -> str | None:
+    """A SCIAN code as --anonymiser publishes it: its sector (`31-33`, `72`…), never the 6 digits."""
+    key = sector_of(scian)
+    return None if key == UNKNOWN_SECTOR else key
+
 
 
 # ---------------------------------------------------------------------------
@@ -1507,7 +1843,12 @@ def _load_one(path: str):
 
 
 def load_all(paths: list[str], lib: Library, jobs: int = 1, overlay: str | None = None):
-    """(path, FirmData | None, problems) for every file, in the order given."""
+    """(path, FirmData | None, problems) for every file, in the order given.
+
+    The files left out (no FirmData) are recorded, with their first error, on
+    every FirmData returned (`FirmData.exclus`), so that `analyse` can list
+    them in the workshop report.
+    """
     global _worker_lib
     if jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -1515,9 +1856,21 @@ def load_all(paths: list[str], lib: Library, jobs: int = 1, overlay: str | None 
         chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
         with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker,
                                  initargs=(overlay,)) as pool:
-            return list(pool.map(_load_one, paths, chunksize=chunk))
-    _worker_lib = lib
-    return [_load_one(p) for p in paths]
+            out = list(pool.map(_load_one, paths, chunksize=chunk))
+    else:
+        _worker_lib = lib
+        out = [_load_one(p) for p in paths]
+    left_out = tuple((path, first_error(path, problems)) for path, data, problems in out if data is None)
+    if left_out:
+        out = [(path, data if data is None else replace(data, exclus=left_out), problems)
+               for path, data, problems in out]
+    return out
+
+
+def first_error(path: str, problems) -> str:
+    """`file:line: message` of a file's first error (its first problem when none is an error)."""
+    errors = [p for p in problems if p.severity != "avertissement"] or list(problems)
+    return errors[0].format() if errors else f"{path}: inventaire écarté"
 
 
 def default_salt() -> str:

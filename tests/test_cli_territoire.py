@@ -8,6 +8,7 @@ import io
 import json
 import math
 import os
+import re
 import stat
 
 import pytest
@@ -84,10 +85,15 @@ def test_example_mrc_matches_and_group():
     assert (g["matiere"], g["forme"]) == ("carton", "contrat_groupe")
     assert sorted(m["entreprise"] for m in g["membres"]) == [
         "Auberge des Neiges de Beaupré inc.", "Microbrasserie de la Côte inc.", "Quincaillerie Beaupré inc."]
+    alone = sum(m["cout_seul_cad"] for m in g["membres"])
     for m in g["membres"]:
         assert m["part_cad"] <= m["cout_seul_cad"]
         assert m["economie_cad"] == pytest.approx(m["cout_seul_cad"] - m["part_cad"])
+        # in proportion to each one's own lift cost today; no coordination fee in the library: 70 % of it
+        assert m["part_cad"] == pytest.approx(g["cout_groupe_cad"] * m["cout_seul_cad"] / alone)
+        assert m["part_cad"] == pytest.approx(0.7 * m["cout_seul_cad"])
     assert g["economie_cad"] == pytest.approx(sum(m["economie_cad"] for m in g["membres"]))
+    assert g["stable"] is True and g["coalition_bloquante"] is None
 
 
 CHEESE = """
@@ -192,6 +198,9 @@ def test_csv_has_matches_and_group_members(tmp_path):
     bark = next(r for r in rows if r["type"] == "appariement" and r["flux"] == "ecorces")
     assert float(bark["quantite_t"]) == pytest.approx(960)
     assert bark["fournisseur"] == "Bois de sciage Saint-Joachim inc."
+    assert bark["mode"] == "enfouissement"  # today's mode of the supplier's stream
+    assert {r["mode"] for r in rows if r["type"] == "mutualisation"} == {"recyclage"}  # the group's mode
+    assert {r["supprime"] for r in rows} == {"false"}
 
 
 def test_csv_cells_cannot_become_formulas(tmp_path):
@@ -257,10 +266,12 @@ def test_anonymiser_hides_names_everywhere(tmp_path):
     data, _ = as_json(MRC, "--anonymiser")
     code = "E-" + hashlib.sha256("Bois de sciage Saint-Joachim inc.".encode()).hexdigest()[:6].upper()
     assert code in {m["fournisseur"] for m in data["appariements"]}
-    # the pcpvm family is made of three firms' cardboard: shown; organics (two firms): hidden
+    # pcpvm: the cardboard group of three firms shows its savings, its one match (two firms) does not;
+    # organics (one brewery, one farm): hidden
     fam = {b["cle"]: b for b in data["par_famille"]}
     assert fam["organiques"]["supprime"] and fam["organiques"]["valeur_cad"] is None
-    assert not fam["pcpvm"]["supprime"]
+    assert fam["pcpvm"]["economie_mutualisation_cad"] == pytest.approx(data["mutualisations"][0]["economie_cad"])
+    assert fam["pcpvm"]["valeur_cad"] is None and fam["pcpvm"]["total_cad"] is None
     md = run("territoire", MRC, "--anonymiser").stdout
     assert "— (moins de 3 entreprises)" in md
 
@@ -322,3 +333,200 @@ def test_missing_input_and_no_valid_file(tmp_path):
     (tmp_path / "vide.yaml").write_text("version: 1\n", encoding="utf-8")
     result = run("territoire", tmp_path / "vide.yaml", code=1)
     assert "aucun inventaire valide" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# --anonymiser across every format; the sector table; the matrix; files left out
+
+
+HYP = {"redevance.elimination": "36 $/t", "transport.facteur_route": 1.2, "transport.cout": "0,16 $/t/km",
+       "transport.charge_utile": "10 t", "transport.emission_vehicule": "1 kg CO2e/km"}
+
+
+def inventory(name, lat, lon, scian, flux=(), intrants=()):
+    doc = {"version": 1, "annee": 2026, "hypotheses": dict(HYP),
+           "entreprise": {"nom": name, "coordonnees": {"lat": lat, "lon": lon}, "scian": scian},
+           "flux": list(flux) or [{"id": "rien", "nom": "Rien", "matiere": "dechets_melanges", "quantite": "1 t/an",
+                                   "gestion": {"mode": "recyclage", "tarif": "0 $/t"}}]}
+    if intrants:
+        doc["intrants"] = list(intrants)
+    return doc
+
+
+def stream(id, matiere, quantite, tarif, mode="enfouissement", **extra):
+    return {"id": id, "nom": id, "matiere": matiere, "quantite": quantite,
+            "gestion": {"mode": mode, "tarif": tarif, **extra}}
+
+
+def carton_bin(fee):
+    return stream("carton", "carton", "10 t/an", "0 $/t", mode="recyclage",
+                  collecte={"contenant": "8 vg³", "levees": "1/semaine", "frais_levee": fee}) | {
+        "masse_volumique": "50 kg/m³"}
+
+
+def small_territory(folder):
+    """Wood: 3 sawmills to 2 greenhouses and a farm; spent grains: 1 brewery to that farm (two firms);
+    a cardboard group of three."""
+    docs = {
+        "scierie-nord": inventory("Scierie Nord", 47.000, -71.000, "321111",
+                                  [stream("ecorces", "bois_residus", "100 t/an", "98 $/t")]),
+        "scierie-sud": inventory("Scierie Sud", 47.010, -71.010, "321111",
+                                 [stream("sciure", "bois_residus", "100 t/an", "98 $/t")]),
+        "menuiserie": inventory("Menuiserie", 47.020, -70.990, "337110",
+                                [stream("retailles", "bois_residus", "100 t/an", "98 $/t")]),
+        "serres-sud": inventory("Serres Sud", 47.050, -71.020, "111419", intrants=[
+            {"nom": "Copeaux", "matiere": "biomasse_combustible", "quantite": "100 t/an", "prix": "45 $/t"}]),
+        "serres-est": inventory("Serres Est", 47.020, -70.950, "111419", intrants=[
+            {"nom": "Plaquettes", "matiere": "biomasse_combustible", "quantite": "100 t/an", "prix": "45 $/t"}]),
+        "brasserie": inventory("Brasserie Ouest", 47.030, -71.060, "312120",
+                               [stream("dreches", "dreches", "37 t/an", "113 $/t")]),
+        "ferme": inventory("Ferme Centre", 47.040, -71.030, "112120", intrants=[
+            {"nom": "Moulée", "matiere": "alimentation_animale", "quantite": "37 t/an", "prix": "61 $/t"},
+            {"nom": "Ripe", "matiere": "litiere", "quantite": "100 t/an", "prix": "30 $/t"}]),
+        "carton-un": inventory("Carton Un", 47.200, -71.000, "445110", [carton_bin("50 $")]),
+        "carton-deux": inventory("Carton Deux", 47.230, -71.000, "722511", [carton_bin("60 $")]),
+        "carton-trois": inventory("Carton Trois", 47.200, -71.040, "811111", [carton_bin("55 $")]),
+    }
+    for name, doc in docs.items():
+        write(folder, f"{name}.yaml", doc)
+    return folder
+
+
+def test_a_two_firm_exchange_leaks_through_no_table_in_any_format(tmp_path):
+    from symbio_cli.numbers import format_money
+
+    folder = small_territory(tmp_path)
+    clear, _ = as_json(folder)
+    grains = next(m for m in clear["appariements"] if m["matiere"] == "dreches")
+    # 37 t/an of spent grains: 37 × (113 + 36) = 5 513 $ of disposal avoided, 37 × 61 = 2 257 $ of feed
+    assert grains["quantite_t"] == pytest.approx(37)
+    assert grains["valeur_fournisseur_cad"] == pytest.approx(37 * (113 + 36))
+    assert grains["valeur_preneur_cad"] == pytest.approx(37 * 61)
+    secret = [grains[k] for k in ("valeur_fournisseur_cad", "valeur_preneur_cad", "cout_transport_cad", "valeur_cad")]
+    outputs = {fmt: run("territoire", folder, "-f", fmt, "--anonymiser", "--date", "2026-01-01").stdout
+               for fmt in ("md", "html", "json", "csv")}
+    for fmt in ("md", "html"):
+        text = outputs[fmt]
+        for v in secret:
+            assert format_money(v, "fr", 0) not in text, (fmt, v)
+        assert not re.search(r"(?<![0-9\u202f\u00a0])37,0(?![0-9])", text), fmt  # 37,0 t, alone
+        assert "Brasserie Ouest" not in text and "Ferme Centre" not in text
+        assert "(moins de 3 entreprises)" in text
+    for v in secret:
+        assert json.dumps(v) not in outputs["json"]
+        assert f"{v:.2f}" not in outputs["csv"]
+    data = json.loads(outputs["json"])
+    # the match is listed (who, what) without a figure
+    (m,) = [m for m in data["appariements"] if m["matiere"] == "dreches"]
+    assert m["supprime"] is True and m["quantite_t"] is None and m["valeur_cad"] is None
+    # the organics family (its only match) is hidden, and so is a sibling that would give it by subtraction
+    fam = {b["cle"]: b for b in data["par_famille"]}
+    assert fam["organiques"]["valeur_cad"] is None and fam["organiques"]["supprime"] is True
+    assert data["totaux"]["valeur_cad"] is not None
+    assert fam["autres"]["valeur_cad"] is None
+    # per firm: no figure; SCIAN cut to the sector
+    for f in data["entreprises"]:
+        assert f["supprime"] is True and f["valeur_cad"] is None and f["offre_t"] is None
+        assert f["scian"] in {"11", "31-33", "44-45", "72", "81"}
+    # the matrix: presence only
+    for row in data["matrice"]:
+        assert all(v is None for v in row["offre"].values()) and all(v is None for v in row["demande"].values())
+    section = outputs["md"].split("## 9.")[1].split("## 10.")[0]
+    assert "| D |" in section or " D |" in section
+    # CSV: the match row is there, empty figures, supprime
+    rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
+    grains_row = next(r for r in rows if r["matiere"] == "dreches")
+    assert grains_row["quantite_t"] == grains_row["valeur_cad"] == "" and grains_row["supprime"] == "true"
+
+
+def test_a_group_of_three_shows_its_total_not_its_members_shares(tmp_path):
+    from symbio_cli.numbers import format_money
+
+    folder = small_territory(tmp_path)
+    clear, _ = as_json(folder)
+    (g,) = clear["mutualisations"]
+    data, _ = as_json(folder, "--anonymiser")
+    (h,) = data["mutualisations"]
+    assert h["supprime"] is False and h["economie_cad"] == pytest.approx(g["economie_cad"])
+    assert h["cout_groupe_cad"] == pytest.approx(g["cout_groupe_cad"])
+    assert all(m["supprime"] and m["part_cad"] is None and m["economie_cad"] is None for m in h["membres"])
+    md = run("territoire", folder, "--anonymiser", "--date", "2026-01-01").stdout
+    assert format_money(g["economie_cad"], "fr", 0) in md
+    for m in g["membres"]:  # no member's share, in any table or lead
+        assert format_money(m["part_cad"], "fr", 0) not in md
+        assert format_money(m["economie_cad"], "fr", 0) not in md
+    rows = [r for r in csv.DictReader(io.StringIO(run("territoire", folder, "-f", "csv", "--anonymiser").stdout))
+            if r["type"] == "mutualisation"]
+    assert len(rows) == 3 and all(r["part_cad"] == "" and r["economie_groupe_cad"] for r in rows)
+    assert all(r["mode"] == "recyclage" for r in rows)
+
+
+def test_anonymised_map_positions_are_rounded_to_five_km(tmp_path):
+    folder = small_territory(tmp_path)
+    data, _ = as_json(folder, "--anonymiser")
+    for f in data["entreprises"]:
+        for x in (f["lat"], f["lon"]):
+            assert abs(x / 0.05 - round(x / 0.05)) < 1e-9
+    html = run("territoire", folder, "-f", "html", "--anonymiser").stdout
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Scierie" not in svg and " t," not in svg
+
+
+def test_sector_table_of_the_example_adds_up_to_the_summary():
+    data, _ = as_json(MRC)
+    t = data["totaux"]
+    sec = data["par_secteur"]
+    assert sum(b["appariements_fournis"] for b in sec) == t["appariements"] == 6
+    assert sum(b["appariements_recus"] for b in sec) == t["appariements"]
+    assert sum(b["quantite_donnee_t"] for b in sec) == pytest.approx(t["quantite_t"])
+    assert sum(b["quantite_recue_t"] for b in sec) == pytest.approx(t["quantite_t"])
+    assert sum(b["valeur_cad"] for b in sec) == pytest.approx(t["valeur_cad"])
+    # the sawmill and the brewery (31-33) supply 960 + 540 + 84 = 1 584 t; the brewery takes 8 t of boxes
+    mfg = next(b for b in sec if b["cle"] == "31-33")
+    assert mfg["quantite_donnee_t"] == pytest.approx(960 + 540 + 84)
+    assert mfg["quantite_recue_t"] == pytest.approx(8)
+    from symbio_cli.numbers import format_number
+
+    md = run("territoire", MRC, "--date", "2026-01-01").stdout
+    section = md.split("## 7.")[1].split("## 8.")[0]
+    t = format_number(1658, "fr", 1)
+    assert f"| **Total du territoire** | 6 | 6 | {t} | 6 | {t} |" in section
+
+
+def test_matrix_shows_what_is_offered_and_what_is_left():
+    data, _ = as_json(MRC)
+    carton = next(r for r in data["matrice"] if r["categorie"] == "carton")
+    # the hardware store offers 1,2 t/mois = 14,4 t/an of cardboard and gives 8 t to the brewery: 6,4 t left
+    assert carton["offre"]["Quincaillerie Beaupré inc."] == pytest.approx(14.4)
+    assert carton["offre_reste"]["Quincaillerie Beaupré inc."] == pytest.approx(14.4 - 8)
+    assert carton["demande_reste"]["Microbrasserie de la Côte inc."] == pytest.approx(0)
+    md = run("territoire", MRC, "--date", "2026-01-01").stdout
+    section = md.split("## 9.")[1].split("## 10.")[0]
+    assert "encore disponibles" not in section
+    assert "O 14,4 (reste 6,4)" in section
+
+
+def test_inventories_left_out_are_listed_in_the_report(tmp_path):
+    pair(tmp_path)
+    bad = tmp_path / "casse.yaml"
+    bad.write_text(
+        "version: 1\nannee: 2026\nentreprise:\n  nom: Cassée\nflux:\n  - id: x\n    nom: X\n"
+        "    matiere: bois_residus\n    quantite: 12 brouettes\n    gestion: {mode: enfouissement}\n",
+        encoding="utf-8")
+    from symbio_cli.report_territory import md_cell
+
+    md = run("territoire", tmp_path, "--date", "2026-01-01", code=1).stdout
+    section = md.split("Inventaires écartés\n")[1]
+    assert md_cell(f"{bad}:9:") in section  # file:line: message, as on stderr
+    assert "- **Inventaires écartés pour erreurs**\u00a0: 1 (voir la section 14)" in md
+    html = run("territoire", tmp_path, "-f", "html", "--langue", "en", code=1).stdout
+    assert "Inventories left out" in html and f"{bad}:9:" in html
+    data, _ = as_json(tmp_path, code=1)
+    assert data["inventaires_exclus"]["nombre"] == 1
+    assert data["inventaires_exclus"]["fichiers"][0]["fichier"] == str(bad)
+    assert data["inventaires_exclus"]["fichiers"][0]["erreur"].startswith(f"{bad}:9:")
+    # anonymised: the count only
+    md = run("territoire", tmp_path, "--anonymiser", code=1).stdout
+    assert "1 inventaire(s) écarté(s)" in md and "casse.yaml" not in md
+    data, _ = as_json(tmp_path, "--anonymiser", code=1)
+    assert data["inventaires_exclus"] == {"nombre": 1, "fichiers": None, "supprime": True}

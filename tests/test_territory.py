@@ -336,8 +336,10 @@ def test_group_contract_found_with_the_right_members_and_nobody_paying_more(tmp_
     assert g.economie_cad == pytest.approx(sum(alone.values()) - group)
     for m in g.membres:
         assert m.cout_seul_cad == pytest.approx(alone[m.entreprise])
-        assert m.part_cad == pytest.approx(group / 3)  # equal lifts: equal shares
+        # in proportion to each one's own lift cost today: Un pays group × 50 / (50 + 60 + 55), and so on
+        assert m.part_cad == pytest.approx(group * alone[m.entreprise] / (lifts * (50 + 60 + 55)))
         assert m.part_cad <= m.cout_seul_cad  # nobody pays more than alone
+    assert g.stable
     # every pair within the radius
     pos = {d["entreprise"]["nom"]: (d["entreprise"]["coordonnees"]["lat"], d["entreprise"]["coordonnees"]["lon"]) for d in docs}
     for a, b in itertools.combinations([m.entreprise for m in g.membres], 2):
@@ -345,19 +347,85 @@ def test_group_contract_found_with_the_right_members_and_nobody_paying_more(tmp_
     assert g.distance_max_km <= 15
 
 
-def test_a_member_who_would_pay_more_than_alone_leaves_the_group(tmp_path):
+def test_a_member_with_cheap_lifts_stays_and_gains_with_the_proportional_split(tmp_path):
     overlay = overlay_dir(tmp_path, **{"mutualisation.rabais_levee": (10, "%"),
                                        "mutualisation.frais_gestion": (0, "$/an")})
     docs = [
         carton_firm("Cher1", 47.000, -71.000, fee="100 $"),
         carton_firm("Cher2", 47.010, -71.000, fee="100 $"),
-        carton_firm("Pas cher", 47.020, -71.000, fee="20 $"),  # shares by lifts would cost it more than alone
+        carton_firm("Pas cher", 47.020, -71.000, fee="20 $"),
     ]
     res = analyse(tmp_path, docs, overlay=overlay, rayon_partage_km=0)
-    assert len(res.mutualisations) == 1
-    g = res.mutualisations[0]
+    (g,) = res.mutualisations
+    # split by lifts, "Pas cher" would pay 0,9 × (100 + 100 + 20) × W / 3 = 66 W > 20 W alone and leave;
+    # in proportion to its own cost it pays 0,9 × 20 W = 18 W
+    assert sorted(m.entreprise for m in g.membres) == ["Cher1", "Cher2", "Pas cher"]
+    part = {m.entreprise: m.part_cad for m in g.membres}
+    assert part["Pas cher"] == pytest.approx(0.9 * 20 * WEEKS)
+    assert part["Cher1"] == part["Cher2"] == pytest.approx(0.9 * 100 * WEEKS)
+    assert g.economie_cad == pytest.approx(0.1 * 220 * WEEKS)
+    assert g.stable and g.coalition_bloquante is None
+
+
+def plastic_film_firm(nom, lat, lon, fee, levees):
+    return firm(nom, lat, lon, flux=[residue("film", "plastique_film", "5 t/an", tarif="0 $/t", mode="recyclage",
+                                             gestion={"collecte": bin_(frais_levee=fee, levees=levees)})])
+
+
+@pytest.mark.parametrize("frais_gestion", [0, 600])
+def test_reviewer_case_no_member_dropped_and_every_one_saves(tmp_path, frais_gestion):
+    """Three plastic-film recyclers 6 to 9 km apart by road: the firm with many cheap lifts stays in."""
+    overlay = overlay_dir(tmp_path, **{"mutualisation.rabais_levee": (30, "%"),
+                                       "mutualisation.frais_gestion": (frais_gestion, "$/an")})
+    docs = [
+        plastic_film_firm("Film A", 47.000, -71.000, "240 $", "2/mois"),
+        plastic_film_firm("Film B", 47.050, -71.000, "230 $", "2/mois"),
+        plastic_film_firm("Film C", 47.000, -71.070, "95 $", "1/semaine"),
+    ]
+    res = analyse(tmp_path, docs, overlay=overlay, rayon_partage_km=0)
+    (g,) = res.mutualisations
+    alone = {"Film A": 24 * 240, "Film B": 24 * 230, "Film C": WEEKS * 95}  # 5 760, 5 520, 4 956,96 $
+    total = 24 * 240 + 24 * 230 + WEEKS * 95  # 16 236,96 $
+    group = 0.7 * total + frais_gestion  # 11 365,88 $ (+ 600 $)
+    # split by lifts, Film C would have paid 11 365,88 × 52,18 / (24 + 24 + 52,18) = 5 919,98 $ > 4 956,96 $
+    assert 0.7 * total * WEEKS / (48 + WEEKS) > alone["Film C"]
+    assert sorted(m.entreprise for m in g.membres) == ["Film A", "Film B", "Film C"]
+    assert g.cout_groupe_cad == pytest.approx(group)
+    for m in g.membres:
+        assert m.cout_seul_cad == pytest.approx(alone[m.entreprise])
+        assert m.part_cad == pytest.approx(group * alone[m.entreprise] / total)
+        assert m.economie_cad > 0
+    if frais_gestion == 0:  # each pays 70 % of its own lifts: 4 032, 3 864 and 3 469,87 $
+        parts = {m.entreprise: m.part_cad for m in g.membres}
+        assert parts == {"Film A": pytest.approx(4032), "Film B": pytest.approx(3864),
+                         "Film C": pytest.approx(0.7 * 95 * WEEKS)}
+        assert alone["Film C"] - parts["Film C"] == pytest.approx(1487.09, abs=0.01)
+    assert g.stable  # in the core: a sub-group S would pay 0,7 Σ_S c + G ≥ its shares
+
+
+def test_the_leaving_rule_stays_as_a_safety_net_for_shapley(tmp_path):
+    overlay = overlay_dir(tmp_path, **{"mutualisation.rabais_levee": (10, "%"),
+                                       "mutualisation.frais_gestion": (900, "$/an")})
+    docs = [
+        carton_firm("Cher1", 47.000, -71.000, fee="100 $"),
+        carton_firm("Cher2", 47.010, -71.000, fee="100 $"),
+        carton_firm("Pas cher", 47.020, -71.000, fee="20 $"),
+    ]
+    W = WEEKS
+    # Shapley of the three: φ = 0,9 c + G/3 + 0,1 c/3 − (B − 0,1 c)/6, B = 0,1 × 220 W = 22 W;
+    # "Pas cher": 18 W + 300 + 2 W/3 − 20 W/6 = 15,33 W + 300 = 1 100,07 $ > 20 W = 1 043,57 $ alone: it leaves.
+    assert 18 * W + 300 + 2 * W / 3 - 20 * W / 6 > 20 * W
+    res = analyse(tmp_path, docs, overlay=overlay, rayon_partage_km=0, repartition="shapley")
+    (g,) = res.mutualisations
     assert sorted(m.entreprise for m in g.membres) == ["Cher1", "Cher2"]
-    assert all(m.part_cad <= m.cout_seul_cad + 1e-9 for m in g.membres)
+    for m in g.membres:  # the pair: 0,9 × 100 W + 900 / 2 each, less than 100 W alone
+        assert m.part_cad == pytest.approx(90 * W + 450)
+    # the proportional split keeps all three: c(N) = 0,9 × 220 W + 900 < 220 W, "Pas cher" pays c(N) × 20 / 220
+    res = analyse(tmp_path, docs, overlay=overlay, rayon_partage_km=0)
+    (g,) = res.mutualisations
+    part = {m.entreprise: m.part_cad for m in g.membres}
+    assert part["Pas cher"] == pytest.approx((0.9 * 220 * W + 900) * 20 / 220)
+    assert part["Pas cher"] < 20 * W and g.stable
 
 
 def test_a_firm_at_most_once_per_group(tmp_path):
@@ -475,3 +543,240 @@ def test_a_declared_container_used_by_one_stream_alone_can_be_pooled(tmp_path):
     (g,) = res.mutualisations
     # a bin shared by two materials cannot be pooled by material: the mixed one stays out
     assert sorted(m.entreprise for m in g.membres) == ["Bac déclaré", "Bac propre"]
+
+
+# ---------------------------------------------------------------------------
+# Totals by SCIAN sector: a match counts once on each side
+
+
+def test_sector_table_counts_a_match_once_per_side_and_adds_up_to_the_totals(tmp_path):
+    # a sawmill gives to a paper mill of its own sector (31-33) and to greenhouses (11)
+    S, P, G = (47.000, -71.000), (47.020, -71.000), (47.100, -71.050)
+    docs = [
+        firm("Scierie", *S, flux=[residue("ecorces", "bois_residus", "400 t/an", tarif="98 $/t")], scian="321111"),
+        firm("Papetière", *P, intrants=[need("biomasse_combustible", "100 t/an", "45 $/t", "Chaudière")],
+             scian="322121"),
+        firm("Serres", *G, intrants=[need("biomasse_combustible", "250 t/an", "45 $/t", "Copeaux")], scian="111419"),
+    ]
+    res = analyse(tmp_path, docs)
+    t = res.totaux
+    assert t.appariements == 2 and t.quantite_t == pytest.approx(100 + 250)
+    sec = {b.cle: b for b in res.par_secteur}
+    assert set(sec) == {"31-33", "11"}
+    # 31-33: the sawmill supplies both matches (100 + 250 t), the paper mill takes one (100 t) — not "3 matches, 450 t"
+    assert (sec["31-33"].appariements_fournis, sec["31-33"].appariements_recus) == (2, 1)
+    assert sec["31-33"].quantite_donnee_t == pytest.approx(350)
+    assert sec["31-33"].quantite_recue_t == pytest.approx(100)
+    assert (sec["11"].appariements_fournis, sec["11"].appariements_recus) == (0, 1)
+    assert sec["11"].quantite_recue_t == pytest.approx(250)
+    # each column adds up to the summary
+    assert sum(b.appariements_fournis for b in sec.values()) == t.appariements
+    assert sum(b.appariements_recus for b in sec.values()) == t.appariements
+    assert sum(b.quantite_donnee_t for b in sec.values()) == pytest.approx(t.quantite_t)
+    assert sum(b.quantite_recue_t for b in sec.values()) == pytest.approx(t.quantite_t)
+    # money: each firm's own share. 31-33 = (100 + 250) × (98 + 36) − transport of both + 100 × 45; 11 = 250 × 45
+    d_p = great_circle(*S, *P) * 1.2
+    d_g = great_circle(*S, *G) * 1.2
+    transport = 0.16 * (100 * d_p + 250 * d_g)
+    assert sec["31-33"].valeur_cad == pytest.approx(350 * (98 + 36) - transport + 100 * 45)
+    assert sec["11"].valeur_cad == pytest.approx(250 * 45)
+    assert sec["31-33"].valeur_cad + sec["11"].valeur_cad == pytest.approx(t.valeur_cad)
+
+
+# ---------------------------------------------------------------------------
+# --anonymiser: no total of fewer than 3 firms, not even by subtraction
+
+
+def test_disclosure_hides_a_sibling_when_the_total_would_give_a_small_cell():
+    d = territory._Disclosure(True)
+    d.cell("T", {1, 2, 3, 4, 5, 6})
+    d.cell("a", {1, 2})  # two firms: hidden
+    d.cell("b", {3, 4, 5, 6})  # shown alone, but T − b = a
+    d.equation("T", ["a", "b"])
+    d.solve()
+    assert d.hide("a") and d.hide("b") and not d.hide("T")
+
+
+def test_disclosure_hides_the_row_total_when_one_part_is_small():
+    d = territory._Disclosure(True)
+    d.cell("m", {1, 2})
+    d.cell("e", {3, 4, 5})
+    d.cell("t", {1, 2, 3, 4, 5})
+    d.equation("t", ["m", "e"], "parent")
+    d.solve()
+    assert d.hide("m") and not d.hide("e") and d.hide("t")  # t − e = m: the total goes
+
+
+def test_disclosure_hidden_cells_must_not_add_up_to_fewer_than_three_firms():
+    d = territory._Disclosure(True)
+    d.cell("T", {1, 2, 3, 4, 5})
+    d.cell("a", {1, 2})
+    d.cell("b", {1})
+    d.cell("c", {3, 4, 5})
+    d.equation("T", ["a", "b", "c"])
+    d.solve()
+    # a + b = T − c is a total of firms 1 and 2 only: c is hidden too
+    assert d.hide("a") and d.hide("b") and d.hide("c")
+
+
+def test_disclosure_follows_a_chain_of_subtractions():
+    d = territory._Disclosure(True)
+    for key, firms in {"T": {1, 2, 3, 4, 5, 6, 7}, "F1": {1, 2, 3, 4, 5}, "F2": {6, 7},
+                       "x": {1, 2}, "y": {3, 4, 5}}.items():
+        d.cell(key, firms)
+    d.equation("T", ["F1", "F2"])
+    d.equation("F1", ["x", "y"])
+    d.solve()
+    # F2 hidden ⇒ F1 hidden (else T − F1 = F2) ⇒ F1 is no longer published, x hidden, y may show
+    assert d.hide("F2") and d.hide("F1") and d.hide("x")
+    # nothing of fewer than 3 firms follows: T is shown, F1 and F2 hidden, and x = F1 − y needs F1
+
+
+def test_disclosure_does_nothing_without_anonymiser():
+    d = territory._Disclosure(False)
+    d.cell("a", {1})
+    d.cell("T", {1, 2, 3})
+    d.equation("T", ["a"])
+    d.solve()
+    assert not d.hide("a") and not d.hide("T")
+
+
+def test_disclosure_counts_suppliers_and_takers_apart():
+    d = territory._Disclosure(True)
+    # one supplier, three takers: the total is that supplier's own total given
+    d.cell("T", fournisseurs={1}, preneurs={2, 3, 4})
+    d.cell("U", fournisseurs={1, 5, 6}, preneurs={2, 3, 4})
+    d.solve()
+    assert d.hide("T") and not d.hide("U")
+
+
+def anonymous_territory():
+    """Wood from 3 firms to 3 (family "autres"), spent grains from 1 to 1 (organics), a cardboard group of 3."""
+    return [
+        firm("Scierie Nord", 47.000, -71.000, flux=[residue("ecorces", "bois_residus", "100 t/an")], scian="321111"),
+        firm("Scierie Sud", 47.010, -71.010, flux=[residue("sciure", "bois_residus", "100 t/an")], scian="321111"),
+        firm("Menuiserie", 47.020, -70.990, flux=[residue("retailles", "bois_residus", "100 t/an")],
+             scian="337110"),
+        firm("Serres Sud", 47.050, -71.020, intrants=[need("biomasse_combustible", "100 t/an", "45 $/t")],
+             scian="111419"),
+        firm("Serres Est", 47.020, -70.950, intrants=[need("biomasse_combustible", "100 t/an", "45 $/t")],
+             scian="111419"),
+        firm("Brasserie Ouest", 47.030, -71.060, flux=[residue("dreches", "dreches", "37 t/an", tarif="113 $/t")],
+             scian="312120"),
+        firm("Ferme Centre", 47.040, -71.030, intrants=[need("alimentation_animale", "37 t/an", "61 $/t"),
+                                                        need("litiere", "100 t/an", "30 $/t")], scian="112120"),
+        carton_firm("Carton Un", 47.200, -71.000, fee="50 $", scian="445110"),
+        carton_firm("Carton Deux", 47.230, -71.000, fee="60 $", scian="722511"),
+        carton_firm("Carton Trois", 47.200, -71.040, fee="55 $", scian="811111"),
+    ]
+
+
+def test_anonymised_result_publishes_no_total_of_fewer_than_three_firms(tmp_path):
+    overlay = overlay_dir(tmp_path, **{"mutualisation.rabais_levee": (20, "%"),
+                                       "mutualisation.frais_gestion": (300, "$/an")})
+    clear = analyse(tmp_path, anonymous_territory(), overlay=overlay, rayon_partage_km=0)
+    res = analyse(tmp_path, anonymous_territory(), overlay=overlay, rayon_partage_km=0, anonymiser=True)
+    assert len(res.appariements) == 4 and len(res.mutualisations) == 1
+    assert {m.famille for m in clear.appariements} == {"autres", "organiques"}
+    # a match is two firms' business: who and what, no figures
+    for m in res.appariements:
+        assert m.supprime and m.quantite_t is None and m.valeur_cad is None and m.distance_km is None
+        assert m.fournisseur.startswith("E-") and m.matiere and m.categorie
+    # the organics family (brewery → farm) is hidden; "autres" (3 suppliers, 3 takers) would give it by
+    # subtraction from the territory's total: hidden too
+    fam = {b.cle: b for b in res.par_famille}
+    assert fam["organiques"].supprime and fam["organiques"].valeur_cad is None
+    assert fam["autres"].valeur_cad is None and fam["autres"].quantite_t is None
+    # the territory's total (4 suppliers, 3 takers) is published
+    assert res.totaux.valeur_cad == pytest.approx(clear.totaux.valeur_cad)
+    assert res.totaux.quantite_t == pytest.approx(3 * 100 + 37)
+    # the group of 3: its total shows, each member's share does not
+    (g,) = res.mutualisations
+    assert g.economie_cad == pytest.approx(clear.mutualisations[0].economie_cad) and not g.supprime
+    assert all(mb.supprime and mb.part_cad is None and mb.cout_seul_cad is None for mb in g.membres)
+    assert fam["pcpvm"].economie_mutualisation_cad == pytest.approx(g.economie_cad)
+    # per firm: nothing but counts; SCIAN cut to the sector, positions to 0,05°
+    for r in res.entreprises:
+        assert r.supprime and r.valeur_cad is None and r.offre_t is None and r.donne_t is None
+        assert r.scian in territory.SCIAN_SECTORS
+        assert abs(r.lat / 0.05 - round(r.lat / 0.05)) < 1e-6 and abs(r.lon / 0.05 - round(r.lon / 0.05)) < 1e-6
+    # sectors: 31-33 supplies 4 matches to 3 takers, 11 (two greenhouses and the farm) takes them all: shown;
+    # each cardboard member is alone in its sector: its pooling savings are hidden
+    sec = {b.cle: b for b in res.par_secteur}
+    assert sec["31-33"].quantite_donnee_t == pytest.approx(337) and sec["11"].quantite_recue_t == pytest.approx(337)
+    for k in ("44-45", "72", "81"):
+        assert sec[k].entreprises == 1 and sec[k].economie_mutualisation_cad is None and sec[k].total_cad is None
+    # the matrix: presence only
+    for row in res.matrice:
+        assert all(v is None for v in row.offre.values()) and all(v is None for v in row.demande.values())
+        assert row.offre_reste_t is None and row.demande_reste_t is None
+        if row.offre_t is not None:
+            assert len(row.offre) >= 3
+
+
+def test_a_two_member_group_is_hidden_and_cannot_be_had_by_subtraction(tmp_path):
+    overlay = overlay_dir(tmp_path, **{"mutualisation.rabais_levee": (20, "%"),
+                                       "mutualisation.frais_gestion": (300, "$/an")})
+    docs = anonymous_territory() + [carton_firm("Carton Loin A", 47.900, -71.000, fee="70 $"),
+                                    carton_firm("Carton Loin B", 47.910, -71.000, fee="70 $")]
+    res = analyse(tmp_path, docs, overlay=overlay, rayon_partage_km=0, anonymiser=True)
+    assert len(res.mutualisations) == 2
+    pair = next(g for g in res.mutualisations if len(g.membres) == 2)
+    trio = next(g for g in res.mutualisations if len(g.membres) == 3)
+    assert pair.supprime and pair.economie_cad is None and pair.cout_groupe_cad is None
+    # published carton savings minus the trio's would give the pair's: one of them is hidden
+    carton = next(b for b in res.par_matiere if b.cle == "carton")
+    published = [v for v in (carton.economie_mutualisation_cad, trio.economie_cad) if v is not None]
+    assert len(published) < 2
+    if res.totaux.economie_mutualisation_cad is not None:
+        assert trio.economie_cad is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_anonymised_tables_never_give_a_hidden_row_by_subtraction(tmp_path, seed):
+    """Random territories: wherever rows add up to a published total, never exactly one row is hidden."""
+    rng = random.Random(seed)
+    overlay = overlay_dir(tmp_path, **{"mutualisation.rabais_levee": (20, "%"),
+                                       "mutualisation.frais_gestion": (100, "$/an")})
+    docs = []
+    for k in range(14):
+        flux = [residue(f"f{j}", rng.choice(["bois_residus", "dreches", "cendres", "carton", "bois_palettes"]),
+                        f"{rng.randint(5, 200)} t/an", tarif=f"{rng.randint(20, 120)} $/t") for j in range(2)]
+        if rng.random() < 0.5:
+            flux.append(residue("bac", "carton", "10 t/an", tarif="0 $/t", mode="recyclage",
+                                masse_volumique="50 kg/m³",
+                                gestion={"collecte": bin_(frais_levee=f"{rng.randint(30, 90)} $")}))
+        intrants = [need(rng.choice(["biomasse_combustible", "alimentation_animale", "amendement_sol", "carton"]),
+                         f"{rng.randint(5, 150)} t/an", f"{rng.randint(10, 80)} $/t", f"achat{j}") for j in range(2)]
+        docs.append(firm(f"Firme {k:02d}", 47 + rng.random() / 3, -71 + rng.random() / 3, flux=flux,
+                         intrants=intrants, scian=rng.choice(["111419", "321111", "445110", "722511"])))
+    res = analyse(tmp_path, docs, overlay=overlay, rayon_partage_km=0, anonymiser=True)
+    t = res.totaux
+
+    def check(rows, total, value):
+        if total is None:
+            return
+        hidden = [r for r in rows if value(r) is None]
+        assert len(hidden) != 1, (seed, [getattr(r, "cle", r) for r in hidden])
+
+    for name, key in (("valeur_cad", "valeur_cad"), ("quantite_t", "quantite_t"),
+                      ("economie_mutualisation_cad", "economie_mutualisation_cad")):
+        check(res.par_famille, getattr(t, key), lambda b: getattr(b, name))
+    for fam in res.par_famille:
+        members = [b for b in res.par_matiere if lib_family(b.cle) == fam.cle]
+        for name in ("valeur_cad", "quantite_t", "economie_mutualisation_cad", "total_cad"):
+            check(members, getattr(fam, name), lambda b: getattr(b, name))
+    check(res.par_secteur, t.quantite_t, lambda b: b.quantite_donnee_t)
+    check(res.par_secteur, t.quantite_t, lambda b: b.quantite_recue_t)
+    check(res.par_secteur, t.valeur_cad, lambda b: b.valeur_cad)
+    check(res.par_secteur, t.economie_mutualisation_cad, lambda b: b.economie_mutualisation_cad)
+    check(res.mutualisations, t.economie_mutualisation_cad, lambda g: g.economie_cad)
+    for b in res.par_famille + res.par_matiere:  # a row total less a published part gives the other part
+        parts = [b.valeur_cad if b.appariements else 0.0, b.economie_mutualisation_cad if b.mutualisations else 0.0]
+        if b.total_cad is not None:
+            assert None not in parts
+    assert all(m.supprime and m.valeur_cad is None for m in res.appariements)
+
+
+def lib_family(material: str) -> str:
+    return factors.load(None).materials[material].family
