@@ -212,10 +212,10 @@ def _load_dir(lib: Library, files: list, origin: str) -> None:
             lib.regions.update(data.get("regions") or {})
             continue
         for key, spec in data.items():
-            line, col = doc.where((key,))
             try:
-                lib.factors[key] = parse_factor(key, spec, f"{display}:{line}", origin)
-            except FactorError as exc:
+                lib.factors[key] = parse_factor(key, spec, display, origin)
+            except FactorError as exc:  # positions are computed only for a problem
+                line, col = doc.where((key,))
                 lib.problems.append(Problem(display, line, col, key, str(exc).split(": ", 2)[-1]))
 
 
