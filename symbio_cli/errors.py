@@ -17,12 +17,6 @@ def field_name(path: tuple) -> str:
     return text
 
 
-def fr_number(value: float, decimals: int = 0) -> str:
-    """A number for a French message: `1 234,5` (narrow no-break space, decimal comma)."""
-    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return "0" if text in ("-0", "-0,0", "-0,00") else text
-
-
 class ExitCode(enum.IntEnum):
     """Exit statuses of every command."""
 

@@ -13,7 +13,8 @@ import random
 from dataclasses import dataclass, field
 
 from symbio_cli import units
-from symbio_cli.errors import FactorError, MethodError, field_name, fr_number
+from symbio_cli.errors import FactorError, MethodError, field_name
+from symbio_cli.numbers import message_number
 from symbio_cli.factors import (ELIMINATION_MODES, LANDFILL_MODES, LEVY_MODES, PROVINCE,
                                 RECOVERY_MODES, RECYCLING_MODES, Library, Resolver)
 from symbio_cli.inventory import (MASS_RATE, Collecte, Entreposage, Inventaire, Mutualisation,
@@ -356,7 +357,7 @@ class _Audit:
             path = self.container_path(c, streams)
             if c.terms.declared is not None and c.lifts < c.need - 1:
                 self.warn("levees_insuffisantes",
-                          f"conteneur « {cid} » : {fr_number(c.lifts, 1)} levées/an déclarées ne suffisent pas au volume déclaré "
+                          f"conteneur « {cid} » : {message_number(c.lifts, 1)} levées/an déclarées ne suffisent pas au volume déclaré "
                           f"({c.need} nécessaires) ; donnez une masse volumique, une compaction ou un taux de remplissage",
                           path)
             if not members:
@@ -553,7 +554,8 @@ class _Audit:
         detail = {
             "part": p, "prix_cad_t": sc.prix.value, "cout_unitaire_evite_cad_t": unit_cost,
             "elimination_evitee_cad": m_s * unit_cost, "conteneur_avant_cad": k_before,
-            "conteneur_apres_cad": k_after, "levees_apres": lifts_after, "voyages": trips,
+            "conteneur_apres_cad": k_after, "levees_apres": lifts_after,
+            "levees_apres_declarees": _v(sc.levees_apres), "voyages": trips,
             "transport_cad": transport, "preparation_cad": preparation,
             "transport_tarif": None if t is None else shown[0],
             "transport_unite": None if t is None else shown[1], "nouveau_conteneur_cad": k_new,
@@ -716,9 +718,8 @@ class _Audit:
             if items:
                 v = sum(sc.detail["part"] * (s["volume"] or 0.0) for s, sc in items)
                 m = sum(sc.masse_detournee_t for s, sc in items)
-                declared = [self.inv.flux[s["i"]].scenarios[r_idx].levees_apres
-                            for s, sc in items for r_idx in [results[s["i"]].scenario_retenu]]
-                declared = [d.value for d in declared if d is not None]
+                declared = [sc.detail["levees_apres_declarees"] for s, sc in items
+                            if sc.detail["levees_apres_declarees"] is not None]
                 lifts_after, cost_after, _ = c.after(v, m, min(declared) if declared else None)
                 separate = sum(sc.detail["conteneur_avant_cad"] - sc.detail["conteneur_apres_cad"] for s, sc in items)
                 gap = (c.cost - cost_after) - separate
@@ -730,8 +731,8 @@ class _Audit:
                 over = (c.lifts - c.need) * c.terms.fee * (1 + c.terms.surcharge)
                 sizing += over
                 self.warn("surdimensionnement",
-                          f"conteneur « {cid} » : {fr_number(c.lifts)} levées/an pour {c.need} nécessaires — "
-                          f"{fr_number(over)} $/an à récupérer en ajustant l'horaire",
+                          f"conteneur « {cid} » : {message_number(c.lifts)} levées/an pour {c.need} nécessaires — "
+                          f"{message_number(over)} $/an à récupérer en ajustant l'horaire",
                           self.container_path(c, streams))
             container_results.append(ContainerResult(
                 id=cid, partage=c.shared, flux=tuple(streams[i]["f"].id for i in c.streams),

@@ -95,3 +95,13 @@ def test_babel_patterns_are_read_once():
         format_money(i * 1.37, "fr", 0)
     elapsed = time.perf_counter() - start
     assert elapsed < 2.0, f"{elapsed:.2f} s for 20 000 amounts"  # ≈ 2 µs each here; Babel's own ≈ 37 µs
+
+
+def test_message_numbers_use_babel_symbols_without_babel():
+    from symbio_cli.numbers import MESSAGE_DECIMAL, MESSAGE_GROUP, message_number, style
+
+    assert (MESSAGE_GROUP, MESSAGE_DECIMAL) == (style("fr").group, style("fr").decimal)
+    assert message_number(3186.8) == "3\u00a0187"  # 3 186,8 rounded half-up
+    assert message_number(52.178571, 1) == "52,2"
+    assert message_number(-0.4) == "0"  # never « -0 »
+    assert message_number(0.125, 2) == "0,13"  # half-up, not half-even
