@@ -218,7 +218,6 @@ def facteurs_cmd(cle, overlay, fmt):
     """Lister les facteurs (CLE : un facteur ou un préfixe, ex. tarif.enfouissement)."""
     import json
 
-    from symbio_cli import factors as fmod
     from symbio_cli.report_factors import factor_rows, show_factor
 
     lib = _library(overlay)
@@ -250,7 +249,6 @@ def facteurs_cmd(cle, overlay, fmt):
         for r in rows:
             click.echo("\t".join([r["cle"], r["valeur_texte"], r["unite"], r["valeur_calcul"],
                                   str(r["annee"] or "—"), r["confiance"], r["source"]]))
-    del fmod
 
 
 @main.command("init", context_settings=CONTEXT)
@@ -407,13 +405,14 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
 
 
 def entry() -> None:
-    """Console entry point: no traceback for the user, a clear exit code."""
+    """Console entry point: no traceback for the user, a clear exit code.
+
+    click already turns Ctrl-C into « Interrompu. » with exit 1 (reports are
+    written atomically, so none is partial); what is left is a real bug.
+    """
     verbose = "--verbose" in sys.argv[1:]
     try:
         main.main(prog_name="symbio", standalone_mode=True)
-    except KeyboardInterrupt:
-        _err("interrompu : aucun rapport partiel n'a été écrit")
-        sys.exit(130)
     except Exception as exc:  # a bug, not bad input: say so and how to report it
         if verbose:
             raise

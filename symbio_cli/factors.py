@@ -195,7 +195,7 @@ def _load_dir(lib: Library, files: list, origin: str) -> None:
         display = name
         with opener() as fh:
             raw = fh.read()
-        text, decode_problems = loader.decode(raw, display)
+        text, _ = loader.decode(raw, display)  # a factor file's encoding warning is not the user's
         doc = loader.loads(text, display)
         if isinstance(doc, list):
             lib.problems.extend(doc)

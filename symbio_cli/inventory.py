@@ -457,7 +457,7 @@ _NEGATIVE_OK = ("tarif.", "emission.")
 _FRACTIONS = ("taux", "objectif", "fraction", "rabais", "part_")
 
 
-def _check_hypothesis(key: str, q: Quantity, lib: Library, inv_annee) -> str | None:
+def _check_hypothesis(key: str, q: Quantity, lib: Library) -> str | None:
     """What is wrong with one `hypotheses:` entry, or None."""
     known = key
     if not lib.known_prefix(known):
@@ -592,7 +592,7 @@ def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Prob
         q = _parsed(value)
         if q is None:
             continue  # pydantic reported it
-        message = _check_hypothesis(str(key), q, lib, data.get("annee"))
+        message = _check_hypothesis(str(key), q, lib)
         if message:
             add(("hypotheses", key), message, on_value=not message.startswith("clé de facteur inconnue"))
     levy = lib.factors.get("redevance.elimination")

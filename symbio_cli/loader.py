@@ -231,7 +231,6 @@ _YAML_WORDS = [
     ("could not find expected ':'", "« : » attendu"),
     ("did not find expected key", "clé attendue (vérifiez l'indentation)"),
     ("did not find expected node content", "valeur attendue"),
-    ("found unexpected end of stream", "fin de fichier inattendue"),
     ("found unknown escape character", "caractère d'échappement inconnu"),
     ("expected <document start>", "début de document attendu"),
     ("but found another document", "un seul document YAML attendu (« --- » en trop)"),
@@ -241,7 +240,6 @@ _YAML_WORDS = [
     ("found unexpected ':'", "« : » inattendu"),
     ("exceeded max", "YAML trop imbriqué"),
     ("found character that cannot start any token", "caractère inattendu (tabulation, @ ou ` ? mettez la valeur entre guillemets)"),
-    ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
 ]
 
 

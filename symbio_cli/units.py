@@ -132,6 +132,7 @@ def pint_base(name: str) -> tuple[float, frozenset]:
     return float(base.magnitude), frozenset(base.dimensionality.items())
 
 
+@functools.lru_cache(maxsize=1)
 def _single_units() -> dict[str, tuple[float, frozenset]]:
     """pint's conversions of every unit the alias table can name.
 
@@ -145,19 +146,14 @@ def _single_units() -> dict[str, tuple[float, frozenset]]:
     return {name: (factor, frozenset(dims)) for name, (factor, dims) in TABLE.items()}
 
 
-_SINGLE = None
-
-
 @functools.lru_cache(maxsize=4096)
 def _convert(canonical: tuple[tuple[str, int], ...]) -> tuple[float, frozenset]:
     """Factor to canonical base units and dimension of a product of units."""
-    global _SINGLE
-    if _SINGLE is None:
-        _SINGLE = _single_units()
+    single = _single_units()
     factor = 1.0
     exps: dict[str, int] = {}
     for name, exp in canonical:
-        f, d = _SINGLE[name]
+        f, d = single[name]
         factor *= f ** exp
         for dim, e in d:
             exps[dim] = exps.get(dim, 0) + e * exp
