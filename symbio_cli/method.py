@@ -275,7 +275,7 @@ class _Audit:
         sizes = self.lib.container_sizes
         if not sizes:
             return None
-        yd3 = volume_m3 / 0.764554857984
+        yd3 = volume_m3 / units.parse_unit("vg³")[0]  # the size in cubic yards, from the unit table
         nearest = min(sizes, key=lambda s: (abs(s - yd3), s))
         if abs(nearest - yd3) > 0.01:
             self.warn("surface_approchee", f"surface du conteneur prise pour un {nearest} vg³ (taille standard la plus proche)", path)
