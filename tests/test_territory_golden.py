@@ -39,7 +39,8 @@ def _regenerate(request) -> bool:
                          ids=[f"{n}-{f}-{lg}{'-anon' if a else ''}" for n, f, lg, a in CASES])
 def test_golden_territory(name, fmt, lang, anon, request, monkeypatch):
     monkeypatch.delenv("SYMBIO_SEL", raising=False)
-    args = ["territoire", SETS[name], "-f", fmt, "--langue", lang, "--date", DATE]
+    monkeypatch.chdir(ROOT)  # relative paths: the JSON's `fichier` must not depend on where the checkout is
+    args = ["territoire", str(SETS[name].relative_to(ROOT)), "-f", fmt, "--langue", lang, "--date", DATE]
     if anon:
         args.append("--anonymiser")
     text = run(*args).stdout
