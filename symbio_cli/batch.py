@@ -8,7 +8,7 @@ import sys
 from symbio_cli import pipeline
 from symbio_cli.errors import ExitCode, Problem
 from symbio_cli.files import write_atomic
-from symbio_cli.report import EXTENSIONS, render
+from symbio_cli.reports import EXTENSIONS, render
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -46,7 +46,7 @@ def run_audit(files, missing, lib, fmt, output, lang, jobs, date, overlay) -> in
 
 def _terminal_summary(result, lang: str) -> None:
     """The rich summary, for people only: on stderr, and only when stderr is a terminal."""
-    from symbio_cli import terminal
+    from symbio_cli.reports import terminal
 
     if terminal.wanted(sys.stderr):
         sys.stdout.flush()

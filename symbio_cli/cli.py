@@ -218,7 +218,7 @@ def facteurs_cmd(cle, overlay, fmt):
     """Lister les facteurs (CLE : un facteur ou un préfixe, ex. tarif.enfouissement)."""
     import json
 
-    from symbio_cli.report_factors import factor_rows, show_factor
+    from symbio_cli.reports.factors import factor_rows, show_factor
 
     lib = _library(overlay)
     if cle and cle in lib.factors and fmt == "texte":
@@ -329,7 +329,8 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
     import math
     import stat
 
-    from symbio_cli import report_territory, territory
+    from symbio_cli import territory
+    from symbio_cli.reports import territory as report_territory
 
     def number(text, name, low, high):
         try:

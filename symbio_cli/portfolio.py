@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from symbio_cli import pipeline
 from symbio_cli.errors import ExitCode
 from symbio_cli.files import write_atomic
-from symbio_cli.report import EXTENSIONS, render
+from symbio_cli.reports import EXTENSIONS, render
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 SUMMARY_KEYS = (
@@ -189,7 +189,7 @@ def write_summary(rows: list[dict], folder: str, date: str, lang: str = "fr") ->
     for r in bad:
         writer.writerow([r["fichier"], "", "", *([""] * len(SUMMARY_KEYS)), (r["problemes"] or ["?"])[0]])
     write_atomic(os.path.join(folder, "sommaire.csv"), buf.getvalue())
-    from symbio_cli.report_text import render_summary
+    from symbio_cli.reports.summary import render_summary
 
     write_atomic(os.path.join(folder, "sommaire.md"), render_summary(good, bad, date, "md", lang))
     write_atomic(os.path.join(folder, "sommaire.html"), render_summary(good, bad, date, "html", lang))

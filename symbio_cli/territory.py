@@ -31,7 +31,7 @@ for all firms, `analyse()`:
   contract that saves money never triggers it); a group is kept when it saves
   money.
 
-Everything returned is a frozen dataclass; the views in report_territory.py
+Everything returned is a frozen dataclass; the views in reports/territory.py
 only format it. Distances in km, money in CAD per year before taxes, masses
 in t per year, GHG in t CO2e per year.
 """

@@ -513,7 +513,7 @@ def test_inventories_left_out_are_listed_in_the_report(tmp_path):
         "version: 1\nannee: 2026\nentreprise:\n  nom: Cassée\nflux:\n  - id: x\n    nom: X\n"
         "    matiere: bois_residus\n    quantite: 12 brouettes\n    gestion: {mode: enfouissement}\n",
         encoding="utf-8")
-    from symbio_cli.report_territory import md_cell
+    from symbio_cli.reports.territory import md_cell
 
     md = run("territoire", tmp_path, "--date", "2026-01-01", code=1).stdout
     section = md.split("Inventaires écartés\n")[1]

@@ -16,7 +16,9 @@ import jinja2
 import pytest
 from markupsafe import escape
 
-from symbio_cli import factors, i18n, pipeline, report, report_text, terminal
+from symbio_cli import factors, i18n, pipeline, reports
+from symbio_cli.reports import audit as audit_view
+from symbio_cli.reports import summary, templating, terminal
 from symbio_cli.numbers import format_money
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +75,7 @@ def hostile(tmp_path_factory):
 
 def md(text: str) -> str:
     """The report's own Markdown escaping, to look for a value in a report."""
-    return report_text.md(text)
+    return templating.md(text)
 
 
 # -- order and content -----------------------------------------------------------------------
@@ -84,13 +86,13 @@ SECTIONS_FR = ["## 1. Sommaire", "## 2. Gains rapides", "## 3. Inventaire des fl
 
 
 def test_markdown_sections_in_the_order_of_the_issue(usine):
-    text = report.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE)
     positions = [text.index(h) for h in SECTIONS_FR]
     assert positions == sorted(positions)
 
 
 def test_html_sections_in_order_with_headings(usine):
-    text = report.render(usine, "html", "fr", DATE)
+    text = reports.render(usine, "html", "fr", DATE)
     ids = ["sommaire", "gains-rapides", "inventaire", "scenarios", "mutualisation", "reglementaire", "methode",
            "facteurs", "avertissements"]
     positions = [text.index(f'<section id="{i}"') for i in ids]
@@ -99,7 +101,7 @@ def test_html_sections_in_order_with_headings(usine):
 
 
 def test_summary_figures_of_usine(usine):
-    text = report.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE)
     t = usine.totaux
     # the seven figures, each formatted fr-CA
     for value in (t.cout_actuel_cad, t.economies_nettes_cad, t.cout_projete_cad, t.revenus_substitution_cad,
@@ -116,7 +118,7 @@ def test_summary_figures_of_usine(usine):
 
 
 def test_scenario_arithmetic_is_written_out(usine):
-    text = report.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE)
     # sawdust to pellets: 18 t/mois × 12 = 216 t; disposal avoided 216 t × (98 + 36) $/t = 28 944 $
     assert 18 * 12 * (98 + 36) == 28944
     assert f"216,0{NBSP}t × (98 + 36){NBSP}$/t = 28{NBSP}944{NBSP}$" in text
@@ -137,7 +139,7 @@ def test_scenario_arithmetic_is_written_out(usine):
 
 
 def test_pooling_allocation_table(usine):
-    text = report.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE)
     # group cost: 24 lifts × 185 $ + 4 200 $ rental + 500 $ management = 9 140 $
     assert 24 * 185 + 4200 + 500 == 9140
     assert f"24 × 185{NBSP}$ + 4{NBSP}200{NBSP}$ + 500{NBSP}$ = 9{NBSP}140{NBSP}$" in text
@@ -148,7 +150,7 @@ def test_pooling_allocation_table(usine):
 
 
 def test_quick_wins_with_their_yearly_amount(usine):
-    text = report.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE)
     # 1/semaine = 365,25 / 7 = 52,18 lifts for 43 needed: (52,18 − 43) × 310 $ × 1,12 = 3 187 $/an
     lifts = 365.25 / 7
     assert round((lifts - 43) * 310 * 1.12) == 3187
@@ -156,7 +158,7 @@ def test_quick_wins_with_their_yearly_amount(usine):
 
 
 def test_inventory_with_data_sources_and_weighed_share(usine):
-    text = report.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE)
     share = usine.totaux.part_masse_pesee
     # sawdust 216 t weighed out of 430,9 t: 50 %
     assert round(216 / usine.totaux.masse_t * 100) == round(share * 100) == 50
@@ -167,7 +169,7 @@ def test_inventory_with_data_sources_and_weighed_share(usine):
 
 def test_regulatory_conditions_name_the_rules():
     fromagerie = audit(ROOT / "exemples" / "fromagerie.yaml")  # whey to pigs, sludge spread on fields
-    text = report.render(fromagerie, "md", "fr", DATE)
+    text = reports.render(fromagerie, "md", "fr", DATE)
     section = text[text.index("## 6."):text.index("## 7.")]
     assert "Règlement sur les aliments du bétail" in section and "ACIA" in section
     assert "Guide sur le recyclage des matières résiduelles fertilisantes" in section
@@ -176,7 +178,7 @@ def test_regulatory_conditions_name_the_rules():
 
 
 def test_every_factor_and_warning_is_listed(usine):
-    text = report.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE)
     section = text[text.index("## 8."):]
     for f in usine.facteurs_utilises:
         assert md(f.cle) in section
@@ -187,18 +189,18 @@ def test_every_factor_and_warning_is_listed(usine):
 
 
 def test_methodology_in_french_and_english(usine):
-    fr = report.render(usine, "md", "fr", DATE)
-    en = report.render(usine, "md", "en", DATE)
+    fr = reports.render(usine, "md", "fr", DATE)
+    en = reports.render(usine, "md", "en", DATE)
     assert "## 7. Méthode" in fr and "Gaz à effet de serre" in fr
     assert "## 7. Method" in en and "outside any GHG inventory" in en
 
 
 def test_english_report_in_en_ca(usine):
-    text = report.render(usine, "md", "en", DATE)
+    text = reports.render(usine, "md", "en", DATE)
     assert f"**${usine.totaux.cout_actuel_cad:,.0f}/yr**" in text  # $98,361/yr
     assert "216.0\u00a0t × ($98 + $36)/t = $28,944" in text
     assert "before taxes, in 2026 dollars" in text
-    html = report.render(usine, "html", "en", DATE)
+    html = reports.render(usine, "html", "en", DATE)
     assert '<html lang="en-CA">' in html
 
 
@@ -206,7 +208,7 @@ def test_english_report_in_en_ca(usine):
 
 
 def test_html_escapes_hostile_names(hostile):
-    text = report.render(hostile, "html", "fr", DATE)
+    text = reports.render(hostile, "html", "fr", DATE)
     assert "<script" not in text and "<img" not in text and "<b>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; | X" in text
     assert "&lt;img src=x onerror=alert(1)&gt; | Y" in text
@@ -215,7 +217,7 @@ def test_html_escapes_hostile_names(hostile):
 
 
 def test_markdown_escapes_hostile_names(hostile):
-    text = report.render(hostile, "md", "fr", DATE)
+    text = reports.render(hostile, "md", "fr", DATE)
     assert not re.search(r"(?<!\\)[<>]", text), "every < and > is backslash-escaped"
     assert r"\<script\>alert(1)\</script\> \| X" in text
     assert r"\[lien\](javascript:alert(1))" in text  # the link is inert
@@ -246,25 +248,25 @@ def test_summary_escapes_hostile_rows():
              "redevance_evitee_cad": 36.0, "ges_evites_tco2e": None, "taux_mise_en_valeur_avant": 0.1,
              "taux_mise_en_valeur_apres": 0.5, "ges_partiel": True}]
     bad = [{"fichier": "b.yaml", "problemes": [HOSTILE]}]
-    html = report_text.render_summary(good, bad, DATE, "html")
+    html = summary.render_summary(good, bad, DATE, "html")
     assert "<script" not in html and "&lt;script&gt;" in html
-    text = report_text.render_summary(good, bad, DATE, "md")
+    text = summary.render_summary(good, bad, DATE, "md")
     assert "<script>" not in text and r"\| X" in text
     assert f"600{NBSP}$" in text  # 1 000 $ − 400 $ = 600 $ of net savings
 
 
 def test_autoescape_by_template_name():
-    assert report_text._autoescape("rapport.html.j2") is True
-    assert report_text._autoescape("graphique.html.j2") is True
-    assert report_text._autoescape("rapport.md.j2") is False
-    assert report_text._autoescape("autre.j2") is True  # unknown: escaped
-    env = report_text.environment()
-    assert env is report_text.environment()  # built once
+    assert templating._autoescape("rapport.html.j2") is True
+    assert templating._autoescape("graphique.html.j2") is True
+    assert templating._autoescape("rapport.md.j2") is False
+    assert templating._autoescape("autre.j2") is True  # unknown: escaped
+    env = templating.environment()
+    assert env is templating.environment()  # built once
     assert env.undefined is jinja2.StrictUndefined
 
 
 def test_strict_undefined_catches_a_typo(usine):
-    env = report_text.environment()
+    env = templating.environment()
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ L['pas_une_cle'] }}").render(L=i18n.labels("fr"))
 
@@ -292,7 +294,7 @@ def test_catalogue_has_both_languages_with_the_same_placeholders():
 
 
 def test_html_is_self_contained(usine):
-    text = report.render(usine, "html", "fr", DATE)
+    text = reports.render(usine, "html", "fr", DATE)
     assert "<script" not in text and "<link" not in text and "@import" not in text
     assert not re.search(r"\bsrc\s*=", text)
     assert "url(" not in text
@@ -302,7 +304,7 @@ def test_html_is_self_contained(usine):
 
 
 def test_html_is_printable_and_accessible(usine):
-    text = report.render(usine, "html", "fr", DATE)
+    text = reports.render(usine, "html", "fr", DATE)
     assert '<html lang="fr-CA">' in text
     assert "@media print" in text and "break-inside: avoid" in text
     assert text.count("<table") == text.count("<caption>")
@@ -316,7 +318,7 @@ def test_html_is_printable_and_accessible(usine):
 
 
 def test_charts_are_drawn_from_the_result(usine):
-    text = report.render(usine, "html", "fr", DATE)
+    text = reports.render(usine, "html", "fr", DATE)
     flow = re.search(r'<figure class="chart" id="graphique-flux">.*?</figure>', text, re.S).group(0)
     # one band per (stream, destination): each of the 4 streams goes whole to one destination
     assert flow.count("<path") == 4
@@ -331,7 +333,7 @@ def test_javascript_urls_are_dropped(usine):
 
     bad = replace(usine.facteurs_utilises[0], url="javascript:alert(1)")
     result = replace(usine, facteurs_utilises=(bad, *usine.facteurs_utilises[1:]))
-    assert "javascript:" not in report.render(result, "html", "fr", DATE)
+    assert "javascript:" not in reports.render(result, "html", "fr", DATE)
 
 
 # -- determinism and speed ---------------------------------------------------------------------------
@@ -339,15 +341,15 @@ def test_javascript_urls_are_dropped(usine):
 
 def test_same_result_same_bytes(usine):
     for fmt in ("md", "html"):
-        assert report.render(usine, fmt, "fr", DATE) == report.render(usine, fmt, "fr", DATE)
+        assert reports.render(usine, fmt, "fr", DATE) == reports.render(usine, fmt, "fr", DATE)
     again = audit(ROOT / "exemples" / "usine.yaml")
-    assert report.render(again, "html", "fr", DATE) == report.render(usine, "html", "fr", DATE)
+    assert reports.render(again, "html", "fr", DATE) == reports.render(usine, "html", "fr", DATE)
 
 
 def test_no_minus_zero_anywhere(usine, hostile):
     for result in (usine, hostile):
         for lang in ("fr", "en"):
-            text = report.render(result, "md", lang, DATE)
+            text = reports.render(result, "md", lang, DATE)
             assert not re.search(r"(?<![\w.,])-0(?:[.,]0+)?(?![\d.,])", text)
             assert "-$0" not in text
 
@@ -355,11 +357,11 @@ def test_no_minus_zero_anywhere(usine, hostile):
 def test_rendering_is_fast(usine):
     import time
 
-    report.render(usine, "html", "fr", DATE)
+    reports.render(usine, "html", "fr", DATE)
     start = time.perf_counter()
     for _ in range(40):
-        report.render(usine, "html", "fr", DATE)
-        report.render(usine, "md", "fr", DATE)
+        reports.render(usine, "html", "fr", DATE)
+        reports.render(usine, "md", "fr", DATE)
     per_report = (time.perf_counter() - start) / 80
     assert per_report < 0.05, f"{per_report * 1000:.1f} ms per report"  # ≈ 5 ms here
 
@@ -373,7 +375,7 @@ def test_terminal_summary_prints_markup_as_text(hostile):
     out = buf.getvalue()
     assert "<script>alert(1)</script> | X" in out
     assert "\x1b[" not in out  # not a terminal: no colour codes
-    first = report_text.figures(hostile, "fr")[0]["value"]
+    first = audit_view.figures(hostile, "fr")[0]["value"]
     assert first in out
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from symbio_cli import factors, pipeline, report
+from symbio_cli import factors, pipeline, reports
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -52,7 +52,7 @@ def html_report(tmp_path_factory):
     assert outcome.ok
     folder = tmp_path_factory.mktemp("chromium")
     path = folder / "usine.html"
-    path.write_text(report.render(outcome.result, "html", "fr", "2026-11-28"), encoding="utf-8")
+    path.write_text(reports.render(outcome.result, "html", "fr", "2026-11-28"), encoding="utf-8")
     return path
 
 

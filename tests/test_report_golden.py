@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from symbio_cli import factors, pipeline, report
+from symbio_cli import factors, pipeline, reports
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "exemples"
@@ -51,8 +51,8 @@ def library():
 def test_golden_report(example, fmt, lang, library, request):
     outcome = pipeline.audit_file(str(example), library)
     assert outcome.ok, [p.format() for p in outcome.problems]
-    text = report.render(outcome.result, fmt, lang, DATE)
-    assert text == report.render(outcome.result, fmt, lang, DATE), "two renderings differ"
+    text = reports.render(outcome.result, fmt, lang, DATE)
+    assert text == reports.render(outcome.result, fmt, lang, DATE), "two renderings differ"
     path = _golden_path(example, fmt, lang)
     if _regenerate(request):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,7 @@
 
 Python builds a view (every figure already formatted, every sentence already
 chosen, the arithmetic of each scenario written out); the templates only lay
-it out. One Jinja2 Environment, built once: StrictUndefined, autoescape on for
-everything but the Markdown templates (`*.md.j2`, which escape through the
-`md` filter instead), templates read through importlib.resources.
+it out, through the one Jinja2 Environment (reports/templating.py).
 
 An arithmetic line is printed only when its terms give its result (checked
 here on the unrounded values); otherwise the line shows the result alone, so
@@ -14,158 +12,20 @@ a report never shows a sum that does not add up.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import os
 import re
 
-from symbio_cli import __version__, charts, i18n
+from symbio_cli import __version__, i18n
 from symbio_cli.factors import ELIMINATION_MODES, MODES
-from symbio_cli.numbers import (format_money, format_number, format_percent, format_quantity, format_sig,
-                                money_digits, round_half_up, sig_digits)
+from symbio_cli.numbers import format_money, format_quantity, round_half_up, sig_digits
+from symbio_cli.reports import charts
+from symbio_cli.reports.formatting import DIV, MINUS, TIMES, Formatter
+from symbio_cli.reports.templating import environment
 from symbio_cli.result import AuditResult
 
 EPS = 1e-9
-TIMES, DIV, MINUS = "×", "÷", "−"
 YD3 = 0.764554857984  # m³ per cubic yard
 SOURCES_ORDER = ("pesee", "facture", "caracterisation", "estimation")
-
-# -- Jinja2 environment ----------------------------------------------------------------
-
-
-def _autoescape(name: str | None) -> bool:
-    """Escape everything except the Markdown templates (which use the `md` filter).
-
-    Template names end in `.j2` (package data), so select_autoescape's
-    extension match would not apply: the rule is written out here.
-    """
-    return not (name or "").endswith(".md.j2")
-
-
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#~]|(?<![^\W_])_|_(?![^\W_]))")
-_MD_SPACE = re.compile(r"[\r\n\t\f\v\u2028\u2029]+")
-
-
-def md(value) -> str:
-    """Text made inert in Markdown, tables included.
-
-    Backslash-escapes `\\ ` * [ ] < > | # ~`, and `_` at a word's edge (so
-    `|` cannot split a table cell, raw HTML and links stay text, and
-    `bois_residus` stays readable), and turns line breaks into spaces (a
-    newline would end a table row).
-    """
-    text = "" if value is None else str(value)
-    text = _MD_SPACE.sub(" ", text)
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _read_template(name: str):
-    source = importlib.resources.files("symbio_cli.templates").joinpath(name).read_text(encoding="utf-8")
-    return source, name, lambda: True
-
-
-@functools.lru_cache(maxsize=1)
-def environment():
-    """The one Jinja2 Environment of symbio's reports (built once)."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_read_template),
-        autoescape=_autoescape,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
-    env.filters["md"] = md
-    env.filters["money"] = lambda v, lang="fr", digits=0: format_money(v, lang, digits)
-    env.filters["percent"] = lambda v, lang="fr", digits=0: format_percent(v, lang, digits)
-    env.filters["number"] = lambda v, lang="fr", digits=0: format_number(v, lang, digits)
-    return env
-
-
-# -- formatting bound to a language ------------------------------------------------------
-
-
-class _F:
-    """Number formatting and small arithmetic phrases in one language."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def money(self, v, digits=0):
-        return format_money(v, self.lang, digits)
-
-    def price(self, v, per="t"):
-        return format_money(v, self.lang, None, i18n.unit(per, self.lang))
-
-    def t(self, v, digits=1):
-        return format_quantity(v, "t", self.lang, digits)
-
-    def m3(self, v, digits=1):
-        return format_quantity(v, "m³", self.lang, digits)
-
-    def m2(self, v):
-        return format_quantity(v, "m²", self.lang, 1, trim=True)
-
-    def ghg(self, v):
-        return format_quantity(v, "t CO₂e", self.lang, 1)
-
-    def pct(self, v, digits=0):
-        return format_percent(v, self.lang, digits)
-
-    def num(self, v, digits=1, trim=True):
-        return format_number(v, self.lang, digits, trim)
-
-    def sig(self, v, sig=4):
-        return format_sig(v, self.lang, sig)
-
-    def years(self, y):
-        n = format_number(y, self.lang, 1, trim=True)
-        text = i18n.text("a.an" if round_half_up(y, 1) < 2 else "a.ans", self.lang, n=n)
-        if y < 2:
-            months = int(round_half_up(y * 12, 0))
-            text += f" ({i18n.text('a.mois', self.lang, n=max(months, 1))})"
-        return text
-
-    def _value(self, v):
-        """A price without its unit, signed: `98` (fr) or `$98` (en)."""
-        if self.lang == "en":
-            return format_money(v, "en", None)
-        return format_number(v, "fr", money_digits(v))
-
-    def unit_sum(self, values, per="t"):
-        """`(98 + 36) $/t` (fr) / `($98 + $36)/t` (en); one value: `98 $/t`."""
-        if len(values) == 1:
-            return self.price(values[0], per)
-        parts = []
-        for i, v in enumerate(values):
-            text = self._value(v)
-            parts.append(f"({text})" if i and v < 0 else text)
-        inner = " + ".join(parts)
-        unit = i18n.unit(per, self.lang)
-        return f"({inner})/{unit}" if self.lang == "en" else f"({inner})\u00a0$/{unit}"
-
-    def unit_diff(self, a, b, per="t"):
-        """`(-20 − (-25)) $/t` (fr) / `(-$20 − (-$25))/t` (en)."""
-        left, right = self._value(a), self._value(b)
-        right = f"({right})" if b < 0 else right
-        unit = i18n.unit(per, self.lang)
-        inner = f"{left} {MINUS} {right}"
-        return f"({inner})/{unit}" if self.lang == "en" else f"({inner})\u00a0$/{unit}"
-
-    def signed(self, terms):
-        """`a + b − c` from [(value, sign)], each shown as money, signs folded."""
-        out = ""
-        for i, (v, sign) in enumerate(terms):
-            eff = v * sign
-            if i == 0:
-                out = self.money(eff)
-            else:
-                shown = round_half_up(eff, 0)
-                op = MINUS if shown < 0 else "+"
-                out += f" {op} {self.money(abs(eff))}"
-        return out
 
 
 def _agrees(a: float, b: float) -> bool:
@@ -208,7 +68,7 @@ def _region(key: str, lang: str) -> str:
 
 def build_view(result: AuditResult, lang: str, date: str, with_charts: bool = False) -> dict:
     """Everything the templates print, formatted, in reading order."""
-    f = _F(lang)
+    f = Formatter(lang)
     L = i18n.labels(lang)
     t = result.totaux
     e = result.entreprise
@@ -273,7 +133,7 @@ def _tonne_digits(v: float) -> int:
 
 def figures(result: AuditResult, lang: str) -> list[dict]:
     """The summary's figures (label, value, detail), formatted: shared by the terminal view."""
-    f = _F(lang)
+    f = Formatter(lang)
     t = result.totaux
     per = i18n.unit("/an", lang)
     change = (t.cout_projete_cad / t.cout_actuel_cad - 1) if t.cout_actuel_cad > EPS else None
@@ -307,7 +167,7 @@ def figures(result: AuditResult, lang: str) -> list[dict]:
     ]
 
 
-def _pct_against(f: _F, rate, target) -> tuple[str, str]:
+def _pct_against(f: Formatter, rate, target) -> tuple[str, str]:
     """Rate and target, with one decimal when whole percents would hide a shortfall."""
     if rate is None or target is None:
         return f.pct(rate), f.pct(target)
@@ -317,7 +177,7 @@ def _pct_against(f: _F, rate, target) -> tuple[str, str]:
     return f.pct(rate, digits), f.pct(target, digits)
 
 
-def _rates(result: AuditResult, f: _F, lang: str) -> list[dict]:
+def _rates(result: AuditResult, f: Formatter, lang: str) -> list[dict]:
     t = result.totaux
     rows = [
         {"label": _t("taux.recyclage", lang), "avant": f.pct(t.taux_recyclage_avant),
@@ -344,7 +204,7 @@ def _rates(result: AuditResult, f: _F, lang: str) -> list[dict]:
     return rows
 
 
-def _destinations(result: AuditResult, f: _F, lang: str) -> dict:
+def _destinations(result: AuditResult, f: Formatter, lang: str) -> dict:
     before, after = charts.destinations(result)
     modes = [m for m in MODES if m in before or m in after]
     modes += sorted(m for m in {*before, *after} if m not in MODES)
@@ -360,7 +220,7 @@ def _destinations(result: AuditResult, f: _F, lang: str) -> dict:
     return {"rows": rows, "total": f.t(total)}
 
 
-def _quick_wins(result: AuditResult, f: _F, lang: str) -> dict:
+def _quick_wins(result: AuditResult, f: Formatter, lang: str) -> dict:
     names = {s.id: s.nom for s in result.flux}
     rows = []
     for c in result.conteneurs:
@@ -386,7 +246,7 @@ def _quick_wins(result: AuditResult, f: _F, lang: str) -> dict:
     return {"rows": rows, "total": _t("gr.total", lang, montant=f.money(total) + i18n.unit("/an", lang))}
 
 
-def _inventory(result: AuditResult, f: _F, lang: str) -> dict:
+def _inventory(result: AuditResult, f: Formatter, lang: str) -> dict:
     t = result.totaux
     sep = " ; " if lang == "fr" else "; "
     by_source = {k: 0.0 for k in SOURCES_ORDER}
@@ -452,7 +312,7 @@ def _retained_text(sc, lang):
     return _t("sc.retenu.force" if sc.retenu_force else "sc.retenu.meilleur", lang)
 
 
-def _scenarios(result: AuditResult, f: _F, lang: str, containers, factors) -> list[dict]:
+def _scenarios(result: AuditResult, f: Formatter, lang: str, containers, factors) -> list[dict]:
     out = []
     for s in result.flux:
         if not s.scenarios:
@@ -488,7 +348,7 @@ def _scenarios(result: AuditResult, f: _F, lang: str, containers, factors) -> li
     return out
 
 
-def _substitution_lines(s, sc, f: _F, lang, containers, factors):
+def _substitution_lines(s, sc, f: Formatter, lang, containers, factors):
     d = sc.detail
     m = sc.masse_detournee_t
     p = d.get("part", 1.0)
@@ -616,7 +476,7 @@ def _factor_value(factors, *keys):
     return None
 
 
-def _ghg_line(s, sc, f: _F, lang, factors) -> str:
+def _ghg_line(s, sc, f: Formatter, lang, factors) -> str:
     if sc.ges_evites_tco2e is None:
         return _t("a.ges.nd", lang)
     if sc.filiere == s.mode:
@@ -643,7 +503,7 @@ def _ghg_line(s, sc, f: _F, lang, factors) -> str:
     return f"{expr} = {f.ghg(sc.ges_evites_tco2e)}"
 
 
-def _pooling_lines(s, sc, f: _F, lang) -> list[tuple[str, str]]:
+def _pooling_lines(s, sc, f: Formatter, lang) -> list[tuple[str, str]]:
     d = sc.detail
     lines = []
     group = sc.forme == "contrat_groupe"
@@ -705,7 +565,7 @@ def _pooling_lines(s, sc, f: _F, lang) -> list[tuple[str, str]]:
     return lines
 
 
-def _pooling(result: AuditResult, f: _F, lang: str) -> list[dict]:
+def _pooling(result: AuditResult, f: Formatter, lang: str) -> list[dict]:
     out = []
     for s in result.flux:
         for sc in s.scenarios:
@@ -767,7 +627,7 @@ def _regulatory(result: AuditResult, lang: str) -> list[dict]:
     return rows
 
 
-def _factors(result: AuditResult, f: _F, lang: str) -> list[dict]:
+def _factors(result: AuditResult, f: Formatter, lang: str) -> list[dict]:
     rows = []
     for u in result.facteurs_utilises:
         if not u.unite and 0 <= u.valeur <= 1 and (u.cle.startswith("politique.") or "taux" in u.cle):
@@ -795,51 +655,3 @@ def render(result: AuditResult, fmt: str, lang: str, date: str) -> str:
         raise ValueError(f"format de rapport inconnu : {fmt}")
     view = build_view(result, lang, date, with_charts=fmt == "html")
     return environment().get_template(f"rapport.{fmt}.j2").render(view)
-
-
-def summary_view(good: list[dict], bad: list[dict], date: str, lang: str) -> dict:
-    """Rows of the portfolio summary, formatted."""
-    f = _F(lang)
-    rows = []
-    for r in good:
-        partial = f" ({_t('p.partiel', lang)})" if r.get("ges_partiel") else ""
-        rapport = r.get("rapport")
-        rows.append({
-            "fichier": os.path.basename(r["fichier"]), "rapport": os.path.basename(rapport) if rapport else "",
-            "entreprise": r.get("entreprise", ""), "flux": str(r.get("flux", "")),
-            "masse": f.num(r.get("masse_t"), 1, False),
-            "cout_actuel": f.money(r.get("cout_actuel_cad")), "economies": f.money(r.get("economies_nettes_cad")),
-            "cout_projete": f.money(r.get("cout_projete_cad")), "revenus": f.money(r.get("revenus_substitution_cad")),
-            "mutualisation": f.money(r.get("economies_mutualisation_cad")),
-            "enfouissement": f.num(r.get("enfouissement_evite_t"), 1, False),
-            "redevance": f.money(r.get("redevance_evitee_cad")),
-            "ges": f.num(r.get("ges_evites_tco2e"), 1, False) + partial,
-            "taux": f"{f.pct(r.get('taux_mise_en_valeur_avant'))} → {f.pct(r.get('taux_mise_en_valeur_apres'))}",
-        })
-
-    def total(key):
-        return sum((r.get(key) or 0.0) for r in good)
-
-    totals = {
-        "masse": f.num(total("masse_t"), 1, False), "cout_actuel": f.money(total("cout_actuel_cad")),
-        "economies": f.money(total("economies_nettes_cad")), "cout_projete": f.money(total("cout_projete_cad")),
-        "revenus": f.money(total("revenus_substitution_cad")),
-        "mutualisation": f.money(total("economies_mutualisation_cad")),
-        "enfouissement": f.num(total("enfouissement_evite_t"), 1, False),
-        "redevance": f.money(total("redevance_evitee_cad")), "ges": f.num(total("ges_evites_tco2e"), 1, False),
-        "flux": str(sum(int(r.get("flux") or 0) for r in good)),
-    }
-    failures = [{"fichier": r["fichier"], "erreur": (r.get("problemes") or ["?"])[0]} for r in bad]
-    return {
-        "lang": lang, "L": i18n.labels(lang), "date": date, "rows": rows, "totaux": totals, "echecs": failures,
-        "intro": _t("p.intro", lang, n=len(good), echecs=len(bad), date=date),
-        "pied": f"symbio {__version__}",
-    }
-
-
-def render_summary(good: list[dict], bad: list[dict], date: str, fmt: str, lang: str = "fr") -> str:
-    """The portfolio summary (sommaire.md / sommaire.html) of a batch."""
-    lang = "en" if lang == "en" else "fr"
-    if fmt not in ("md", "html"):
-        raise ValueError(f"format de sommaire inconnu : {fmt}")
-    return environment().get_template(f"sommaire.{fmt}.j2").render(summary_view(good, bad, date, lang))

@@ -5,7 +5,7 @@ terminal, so machine output (JSON, Markdown on stdout) never passes through
 rich (PIEGES.md: through a pipe rich wraps at 80 columns and eats `[red]`-like
 text as markup). Every string goes in as a rich `Text`, never as markup, so a
 company named `[bold]x` prints as typed. The figures are the reports' own
-(`report_text.figures`), so the views cannot disagree.
+(`reports.audit.figures`), so the views cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 
 from symbio_cli import i18n
 from symbio_cli.numbers import format_money
-from symbio_cli.report_text import figures
+from symbio_cli.reports.audit import figures
 from symbio_cli.result import AuditResult
 
 

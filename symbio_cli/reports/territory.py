@@ -16,7 +16,8 @@ import io
 import json
 import math
 
-from symbio_cli import __version__, i18n, map_svg
+from symbio_cli import __version__, i18n
+from symbio_cli.reports import map_svg
 from symbio_cli.numbers import format_money, format_number, format_percent, format_quantity, format_sig
 from symbio_cli.territory import MIN_FIRMS, SCIAN_SECTORS, UNKNOWN_SECTOR, TerritoryResult
 
