@@ -7,7 +7,7 @@ import sys
 
 from symbio_cli import pipeline
 from symbio_cli.errors import ExitCode, Problem
-from symbio_cli.files import write_atomic
+from symbio_cli.files import write_output
 from symbio_cli.reports import EXTENSIONS, render
 
 
@@ -33,7 +33,7 @@ def run_audit(files, missing, lib, fmt, output, lang, jobs, date, overlay) -> in
             if _same_file(output, files[0]):
                 print(f"{output}: c'est l'inventaire lui-même ; rien n'est écrasé", file=sys.stderr)
                 return ExitCode.USAGE
-            write_atomic(output, text)
+            write_output(output, text)
             print(f"rapport écrit dans {output}", file=sys.stderr)
         else:
             sys.stdout.write(text)

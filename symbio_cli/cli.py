@@ -59,7 +59,23 @@ facteurs_option = click.option(
 )
 
 
-@click.group(context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]…")
+class _Group(click.Group):
+    """The command group: an output that cannot be written exits 2, Ctrl-C exits 130."""
+
+    def invoke(self, ctx):
+        from symbio_cli.files import OutputError
+
+        try:
+            return super().invoke(ctx)
+        except OutputError as exc:  # permission, full disk, name too long: the user's to fix, not a bug
+            _err(str(exc))
+            ctx.exit(ExitCode.USAGE)
+        except KeyboardInterrupt:  # outputs are atomic: nothing partial is left
+            _err("Interrompu.")
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT, subcommand_metavar="COMMANDE [ARGUMENTS]…")
 @click.version_option(__version__, "-V", "--version", prog_name="symbio", message="%(prog)s %(version)s")
 @click.option("--verbose", is_flag=True, help="Afficher la trace complète d'une erreur interne (pour signaler un bogue).")
 def main(verbose: bool = False) -> None:
@@ -202,9 +218,9 @@ def schema(sortie):
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if sortie:
-        from symbio_cli.files import write_atomic
+        from symbio_cli.files import write_output
 
-        write_atomic(sortie, text)
+        write_output(sortie, text)
         _err(f"schéma écrit dans {sortie}")
     else:
         click.echo(text, nl=False)
@@ -258,7 +274,7 @@ def init(fichier, force):
     """Écrire un inventaire commenté à remplir (par défaut usine.yaml)."""
     import importlib.resources
 
-    from symbio_cli.files import write_atomic
+    from symbio_cli.files import write_output
 
     text = importlib.resources.files("symbio_cli").joinpath("modele.yaml").read_text(encoding="utf-8")
     if fichier == "-":
@@ -267,14 +283,14 @@ def init(fichier, force):
     if os.path.exists(fichier) and not force:
         _err(f"{fichier} existe déjà : rien n'est écrasé (--force pour le remplacer)")
         sys.exit(ExitCode.USAGE)
-    write_atomic(fichier, text)
+    write_output(fichier, text)
     schema_path = os.path.join(os.path.dirname(fichier) or ".", "inventaire.schema.json")
     if not os.path.exists(schema_path):  # the modeline points at it: editors then complete and check keys
         import json
 
         from symbio_cli.inventory import json_schema
 
-        write_atomic(schema_path, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+        write_output(schema_path, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
     _err(f"inventaire écrit dans {fichier} ; remplissez-le, puis : symbio valider {fichier}")
 
 
@@ -327,7 +343,6 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
     code de sortie 1 s'il y en a, après avoir traité les autres.
     """
     import math
-    import stat
 
     from symbio_cli import territory
     from symbio_cli.reports import territory as report_territory
@@ -383,18 +398,9 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
     result = territory.analyse(firms, lib, options)
     text = report_territory.render(result, lib, fmt, langue, day)
     if target:
-        try:
-            special = os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode)
-            if special:  # /dev/null, a pipe: write through it, never replace it
-                with open(target, "w", encoding="utf-8", newline="") as fh:
-                    fh.write(text)
-            else:
-                from symbio_cli.files import write_atomic
+        from symbio_cli.files import write_output
 
-                write_atomic(target, text)
-        except OSError as exc:
-            _err(f"{target} : écriture impossible ({exc.strerror or exc})")
-            sys.exit(ExitCode.USAGE)
+        write_output(target, text)
         _err(f"rapport écrit dans {target}")
     else:
         sys.stdout.write(text)

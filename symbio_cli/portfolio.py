@@ -8,8 +8,6 @@ once; only small summary rows travel back, so memory stays flat.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -19,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from symbio_cli import pipeline
 from symbio_cli.errors import ExitCode
-from symbio_cli.files import write_atomic
+from symbio_cli.files import csv_text, write_output
 from symbio_cli.reports import EXTENSIONS, render
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -89,7 +87,7 @@ def _one(args) -> dict:
         if outcome.ok:
             result = outcome.result
             if target:
-                write_atomic(target, render(result, fmt, lang, date), durable=False)
+                write_output(target, render(result, fmt, lang, date), durable=False)
             row["entreprise"] = result.entreprise["nom"]
             row["flux"] = len(result.flux)
             t = result.totaux
@@ -180,27 +178,19 @@ def write_summary(rows: list[dict], folder: str, date: str, lang: str = "fr") ->
     """sommaire.{json,csv,md}: one row per inventory, by net savings."""
     good, bad = _sorted(rows)
     payload = summary_payload(good, bad, date)
-    write_atomic(os.path.join(folder, "sommaire.json"), json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["fichier", "entreprise", "flux", *SUMMARY_KEYS, "erreur"])
-    for r in good:
-        writer.writerow([r["fichier"], r["entreprise"], r["flux"], *(_csv(r[k]) for k in SUMMARY_KEYS), ""])
-    for r in bad:
-        writer.writerow([r["fichier"], "", "", *([""] * len(SUMMARY_KEYS)), (r["problemes"] or ["?"])[0]])
-    write_atomic(os.path.join(folder, "sommaire.csv"), buf.getvalue())
+    write_output(os.path.join(folder, "sommaire.json"), json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    header = ["fichier", "entreprise", "flux", *SUMMARY_KEYS, "erreur"]
+    lines = [[r["fichier"], r["entreprise"], r["flux"], *(r[k] for k in SUMMARY_KEYS), ""] for r in good]
+    lines += [[r["fichier"], "", "", *([None] * len(SUMMARY_KEYS)), (r["problemes"] or ["?"])[0]] for r in bad]
+    write_output(os.path.join(folder, "sommaire.csv"), csv_text(header, lines, digits=_DIGITS))
     from symbio_cli.reports.summary import render_summary
 
-    write_atomic(os.path.join(folder, "sommaire.md"), render_summary(good, bad, date, "md", lang))
-    write_atomic(os.path.join(folder, "sommaire.html"), render_summary(good, bad, date, "html", lang))
+    write_output(os.path.join(folder, "sommaire.md"), render_summary(good, bad, date, "md", lang))
+    write_output(os.path.join(folder, "sommaire.html"), render_summary(good, bad, date, "html", lang))
 
 
-def _csv(value):
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}" if abs(value) >= 1 else f"{value:.4f}"
-    return value
+_DIGITS = {"masse_t": 3, "enfouissement_evite_t": 3, "ges_evites_tco2e": 4,
+           "taux_mise_en_valeur_avant": 4, "taux_mise_en_valeur_apres": 4}
 
 
 def _print_json(rows, date):

@@ -53,6 +53,8 @@ def test_same_inventory_same_bytes(tmp_path):
 def test_report_to_a_file_is_atomic_and_readable(tmp_path):
     path = write(tmp_path, "a.yaml", GOOD % "A")
     target = tmp_path / "sortie" / "rapport.json"
+    run("audit", path, "-o", target, code=2)  # like a shell redirection, the folder must exist
+    target.parent.mkdir()
     run("audit", path, "-o", target)
     assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "symbio.audit/1"
     assert stat.S_IMODE(target.stat().st_mode) & 0o044  # readable by others (mkstemp gives 0600)

@@ -76,6 +76,8 @@ def test_schema_refuses_what_an_editor_can_see(schema, name):
 
 def test_schema_output_file(tmp_path, schema_text):
     out = tmp_path / "sous-dossier" / "inventaire.schema.json"
+    run("schema", "-o", out, code=2)  # like a shell redirection: the folder must exist (write_output)
+    out.parent.mkdir()
     result = run("schema", "-o", out)
     assert result.stdout == ""
     assert out.read_text(encoding="utf-8") == schema_text

@@ -9,14 +9,13 @@ rows they show are prepared here, as strings.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
-import io
 import json
 import math
 
 from symbio_cli import __version__, i18n
+from symbio_cli.files import csv_text
 from symbio_cli.reports import map_svg
 from symbio_cli.numbers import format_money, format_number, format_percent, format_quantity, format_sig
 from symbio_cli.territory import MIN_FIRMS, SCIAN_SECTORS, UNKNOWN_SECTOR, TerritoryResult
@@ -509,22 +508,6 @@ CSV_COLUMNS = (
 _DIGITS = {"quantite_t": 3, "distance_km": 3, "ges_evites_tco2e": 4, "levees": 2}
 
 
-def _csv_cell(key: str, value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return ""
-        text = f"{value:.{_DIGITS.get(key, 2)}f}"
-        return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):  # a spreadsheet would run it as a formula
-        text = "'" + text
-    return text
-
-
 def render_csv(result: TerritoryResult) -> str:
     """Matches, pooling members and scenarios in place, one CSV with a `type` column.
 
@@ -532,12 +515,10 @@ def render_csv(result: TerritoryResult) -> str:
     mode (pooling). Under --anonymiser the figures not published are empty
     cells and `supprime` is true.
     """
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list] = []
 
     def row(values: dict):
-        writer.writerow([_csv_cell(k, values.get(k)) for k in CSV_COLUMNS])
+        rows.append([values.get(k) for k in CSV_COLUMNS])
 
     for m in result.appariements:
         row({**_public(m), "type": "appariement", "mode": m.mode_actuel})
@@ -551,7 +532,7 @@ def render_csv(result: TerritoryResult) -> str:
         row({"type": "en_place", "matiere": e.matiere, "forme": e.type, "fournisseur": e.fournisseur,
              "flux": e.flux, "preneur": e.preneur, "intrant": e.intrant, "quantite_t": e.quantite_t,
              "valeur_cad": e.gain_cad, "ges_evites_tco2e": e.ges_evites_tco2e, "supprime": e.supprime})
-    return buf.getvalue()
+    return csv_text(CSV_COLUMNS, rows, digits=_DIGITS)
 
 
 # ---------------------------------------------------------------------------
