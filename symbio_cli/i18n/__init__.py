@@ -6,11 +6,18 @@ error, never an empty string. Vocabulary of the inventory (modes, statuses,
 data sources, families…) has its own tables below, keyed by the contract's
 French values. Material and region names come from the factor library
 (facteurs/matieres.yaml, regions.yaml), which holds both languages.
+
+The territory report's labels live in i18n/territoire.py (a long table) and
+are merged into `TEXT` here: one catalogue, one lookup.
 """
 
 from __future__ import annotations
 
 import functools
+
+from symbio_cli.i18n.territoire import METHODE as METHODE_TERRITOIRE  # noqa: F401 (re-exported)
+from symbio_cli.i18n.territoire import METHODE_ANONYME  # noqa: F401 (re-exported)
+from symbio_cli.i18n.territoire import TEXT as _TEXT_TERRITOIRE
 
 LANGS = ("fr", "en")
 
@@ -559,6 +566,12 @@ METHODE = {
          "province-wide). All those used are listed below with their source."),
     ),
 }
+
+# One catalogue: the territory's labels join the audit's (a key defined twice is a bug).
+_SHARED = TEXT.keys() & _TEXT_TERRITOIRE.keys()
+if _SHARED:
+    raise RuntimeError(f"clés définies deux fois dans le catalogue : {sorted(_SHARED)}")
+TEXT.update(_TEXT_TERRITOIRE)
 
 UNITS_EN = (("/an", "/yr"), ("/mois", "/month"), ("/semaine", "/week"), ("/jour", "/day"),
             ("voyage", "trip"), ("levée", "lift"))
