@@ -29,15 +29,15 @@ def _err(message: str) -> None:
 
 
 def _library(overlay: str | None):
-    """Load the factor library or stop with exit 2 when the overlay is broken."""
+    """Load the factor library or stop with exit 1 when the overlay is invalid (issue 13)."""
     from symbio_cli import factors
 
     lib = factors.load(overlay)
     if lib.problems:
         for p in lib.problems:
             _err(p.format())
-        _err("bibliothèque de facteurs invalide")
-        sys.exit(ExitCode.USAGE)
+        _err(f"bibliothèque de facteurs invalide ({len(lib.problems)} problème(s))")
+        sys.exit(ExitCode.INVALID)
     return lib
 
 
@@ -107,6 +107,10 @@ def valider(fichiers, overlay, fmt, strict):
     from symbio_cli import inventory, loader
     from symbio_cli.errors import Problem
 
+    if not fichiers and overlay:  # `valider --facteurs DIR`: the overlay alone
+        _library(overlay)
+        _err(f"facteurs valides : {overlay}")
+        sys.exit(ExitCode.OK)
     files, missing = _inputs(fichiers)
     lib = _library(overlay)
     results = []

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import math
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,33 +120,166 @@ class Library:
         return {f.dims for k, f in self.factors.items() if (k == key or k.startswith(prefix)) and f.dims is not None}
 
 
-def _num(value, where: str) -> float | None:
+# --- Checking a factor file (METHODE.md "Factors"; issue 13: an overlay is checked
+# as strictly as an inventory) ------------------------------------------------------
+
+FACTOR_FIELDS = frozenset({
+    "valeur", "valeurs", "unite", "source", "url", "annee", "confiance", "note", "plage",
+    "proxy", "derive", "ref", "couche", "taux",
+})
+YEAR_FIELDS = frozenset({"annee", "valeur", "source", "url", "confiance", "note", "ref", "derive", "proxy", "plage"})
+MAX_ABS = 1e9  # largest |valeur| accepted, in the factor's own unit
+MIN_ABS = 1e-9  # smallest non-zero |valeur| (denormals and underflow refused)
+MAX_OVERLAY_FILES = 200
+
+_D = units.dims
+_FRACTION = ("fraction", "une fraction entre 0 et 100 %")
+_FRACTION_POS = ("fraction_pos", "une fraction supérieure à 0 et au plus 100 %")
+_POSITIVE = ("pos", "une valeur strictement positive")
+_NONNEG = ("nonneg", "une valeur positive ou nulle")
+_ANY = ("any", "")
+_AT_LEAST_ONE = ("ge1", "une valeur d'au moins 1")
+
+# Every factor key of the library belongs to one of these families: its dimension
+# and its admissible values. An overlay key outside them is refused (it would be
+# used by nothing, or used with a unit nobody checked).
+KEY_RULES: tuple[tuple[str, frozenset, tuple[str, str], str], ...] = (
+    ("tarif.*.*", _D(currency=1, mass=-1), _ANY, "$/t"),
+    ("redevance.elimination", _D(currency=1, mass=-1), _NONNEG, "$/t"),
+    ("redevance.fraction_recouvrement", units.DIMENSIONLESS, _FRACTION, "fraction (1 ou %)"),
+    ("masse_volumique.*", _D(mass=1, length=-3), _POSITIVE, "kg/m³"),
+    ("enfouissement.masse_volumique_en_place", _D(mass=1, length=-3), _POSITIVE, "kg/m³"),
+    ("enfouissement.masse_volumique_en_place.*", _D(mass=1, length=-3), _POSITIVE, "kg/m³"),
+    ("enfouissement.part_volume_recouvrement", units.DIMENSIONLESS, _FRACTION, "fraction (1 ou %)"),
+    ("emission.*.*", _D(ghg=1, mass=-1), _ANY, "t CO2e/t"),
+    ("transport.cout", _D(currency=1, mass=-1, length=-1), _NONNEG, "$/t/km"),
+    ("transport.cout_voyage", _D(currency=1, trip=-1), _NONNEG, "$/voyage"),
+    ("transport.charge_utile", _D(mass=1), _POSITIVE, "t"),
+    ("transport.emission_vehicule", _D(ghg=1, length=-1), _NONNEG, "kg CO2e/km"),
+    ("transport.facteur_route", units.DIMENSIONLESS, _AT_LEAST_ONE, "nombre sans unité (1)"),
+    ("entreposage.loyer.*", _D(currency=1, length=-2, time=-1), _NONNEG, "$/m²/an"),
+    ("entreposage.loyer_exterieur.*", _D(currency=1, length=-2, time=-1), _NONNEG, "$/m²/an"),
+    ("contenant.*.surface", _D(length=2), _POSITIVE, "m²"),
+    ("collecte.taux_remplissage", units.DIMENSIONLESS, _FRACTION_POS, "fraction (1 ou %)"),
+    ("collecte.surcharge_carburant", units.DIMENSIONLESS, _FRACTION, "fraction (1 ou %)"),
+    ("collecte.compaction", units.DIMENSIONLESS, _POSITIVE, "nombre sans unité (1)"),
+    ("mutualisation.rabais_levee", units.DIMENSIONLESS, _FRACTION, "fraction (1 ou %)"),
+    ("mutualisation.taux_remplissage", units.DIMENSIONLESS, _FRACTION_POS, "fraction (1 ou %)"),
+    ("mutualisation.compaction", units.DIMENSIONLESS, _POSITIVE, "nombre sans unité (1)"),
+    ("mutualisation.frais_gestion", _D(currency=1, time=-1), _NONNEG, "$/an"),
+    ("mutualisation.contenant", _D(length=3), _POSITIVE, "vg³ ou m³"),
+    ("mutualisation.frais_levee", _D(currency=1, lift=-1), _NONNEG, "$/levée"),
+    ("mutualisation.location", _D(currency=1, time=-1), _NONNEG, "$/mois ou $/an"),
+    ("mutualisation.charge_utile", _D(mass=1), _POSITIVE, "t"),
+    ("politique.objectif.*", units.DIMENSIONLESS, _FRACTION, "fraction (1 ou %)"),
+    ("combustible.*.emission", _D(ghg=1, mass=-1, length=-2, time=2), _NONNEG, "kg CO2e/GJ"),
+    ("pouvoir_calorifique.*", _D(length=2, time=-2), _POSITIVE, "GJ/t"),
+)
+
+
+def key_rule(key: str) -> tuple[frozenset, tuple[str, str], str] | None:
+    """The (dimension, (constraint, words), unit hint) a factor key must have, or None."""
+    import fnmatch
+
+    parts = key.split(".")
+    for pattern, dims, constraint, hint in KEY_RULES:
+        pparts = pattern.split(".")
+        if len(pparts) == len(parts) and all(fnmatch.fnmatchcase(k, p) for k, p in zip(parts, pparts)):
+            return dims, constraint, hint
+    return None
+
+
+class _Bad(FactorError):
+    """A factor problem at a path inside the factor's mapping (`on_key`: point at the key)."""
+
+    def __init__(self, path: tuple, message: str, on_key: bool = False):
+        self.path = path
+        self.on_key = on_key
+        super().__init__(message)
+
+
+def _num(value, path: tuple) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FactorError(f"{where}: valeur numérique attendue")
-    return float(value)
+        raise _Bad(path, f"nombre attendu, pas « {str(value)[:40]} »")
+    value = float(value)
+    if not math.isfinite(value):
+        raise _Bad(path, "nombre fini attendu (.nan et .inf refusés)")
+    if abs(value) > MAX_ABS:
+        raise _Bad(path, f"valeur hors d'échelle (au plus {MAX_ABS:.0e} en valeur absolue)")
+    if value != 0 and abs(value) < MIN_ABS:
+        raise _Bad(path, f"valeur trop petite (dénormalisée) : au moins {MIN_ABS:.0e} en valeur absolue, ou 0")
+    return value
 
 
-def _factor(key: str, spec: dict, where, origin: str, inherited: dict | None = None) -> Factor:
-    """Build a Factor from its YAML mapping (one year or the whole)."""
+def _check_value(key: str, value: float, scale: float, path: tuple, constraint: tuple[str, str]) -> None:
+    kind, words = constraint
+    canonical = value * scale
+    if not math.isfinite(canonical):
+        raise _Bad(path, "valeur hors d'échelle une fois convertie")
+    ok = {
+        "any": True,
+        "nonneg": canonical >= 0,
+        "pos": canonical > 0,
+        "fraction": 0 <= canonical <= 1 + 1e-12,
+        "fraction_pos": 0 < canonical <= 1 + 1e-12,
+        "ge1": canonical >= 1 - 1e-12,
+    }[kind]
+    if not ok:
+        shown = f"{value:g}"
+        if kind == "nonneg" and canonical < 0:
+            raise _Bad(path, f"valeur négative impossible ({shown}) : {words} est attendue")
+        raise _Bad(path, f"valeur {shown} refusée : {words} est attendue")
+
+
+def _factor(key: str, spec: dict, path: tuple, origin: str, inherited: dict | None = None,
+            rule: tuple | None = None) -> Factor:
+    """Build a Factor from its YAML mapping (one year or the whole), checking every field."""
     merged = dict(inherited or {})
     merged.update(spec)
     unit = merged.get("unite")
     if unit is None:
-        raise FactorError(f"{where}: {key}: « unite » manquante")
+        raise _Bad(path, "« unite » manquante")
+    if isinstance(unit, bool) or not isinstance(unit, (str, int)):
+        raise _Bad(path + ("unite",), "unité attendue sous forme de texte (ex. $/t)")
     try:
         scale, dim = units.parse_unit(str(unit)) if str(unit) != "1" else (1.0, units.DIMENSIONLESS)
     except Exception as exc:
-        raise FactorError(f"{where}: {key}: unité « {unit} » : {exc}") from None
-    raw = _num(merged.get("valeur"), f"{where}: {key}")
-    plage = merged.get("plage") or {}
-    low = _num(plage.get("bas"), f"{where}: {key}.plage") if isinstance(plage, dict) else None
-    high = _num(plage.get("haut"), f"{where}: {key}.plage") if isinstance(plage, dict) else None
+        raise _Bad(path + ("unite",), f"unité « {unit} » : {exc}") from None
+    unit_path = path + ("unite",) if "unite" in spec else path[:1] + ("unite",)
+    if rule is not None and dim != rule[0]:
+        raise _Bad(unit_path, f"unité « {unit} » ({units.describe(dim)}) incompatible : "
+                              f"{units.describe(rule[0])} attendue (ex. {rule[2]})")
+    raw = _num(merged.get("valeur"), path + ("valeur",))
+    if raw is not None and rule is not None:
+        _check_value(key, raw, scale, path + ("valeur",), rule[1])
+    plage = merged.get("plage")
+    low = high = None
+    if plage is not None:
+        if not isinstance(plage, dict):
+            raise _Bad(path + ("plage",), "section attendue : plage: {bas: …, haut: …}")
+        extra = set(plage) - {"bas", "haut"}
+        if extra:
+            raise _Bad(path + ("plage",), f"champ inconnu « {sorted(extra)[0]} » (bas, haut)")
+        low = _num(plage.get("bas"), path + ("plage", "bas"))
+        high = _num(plage.get("haut"), path + ("plage", "haut"))
+        if low is not None and high is not None and low > high:
+            raise _Bad(path + ("plage",), f"plage inversée (bas {low:g} > haut {high:g})")
     if "source" not in merged:
-        raise FactorError(f"{where}: {key}: « source » manquante")
-    confidence = str(merged.get("confiance", "aucune" if raw is None else "faible"))
+        raise _Bad(path, "« source » manquante")
+    for name in ("source", "note", "url", "couche"):
+        if merged.get(name) is not None and not isinstance(merged.get(name), (str, int, float)):
+            raise _Bad(path + (name,), "texte attendu")
+    for name in ("proxy", "derive"):
+        if name in merged and not isinstance(merged[name], bool):
+            raise _Bad(path + (name,), "true ou false attendu")
+    confidence = merged.get("confiance", "aucune" if raw is None else "faible")
+    if confidence not in CONFIDENCES:
+        raise _Bad(path + ("confiance",), f"« {str(confidence)[:40]} » : {', '.join(CONFIDENCES)} attendu")
     year = merged.get("annee")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200):
+        raise _Bad(path + ("annee",), "année attendue (ex. 2024) ou null")
     return Factor(
         key=key,
         value=None if raw is None else raw * scale,
@@ -153,7 +288,7 @@ def _factor(key: str, spec: dict, where, origin: str, inherited: dict | None = N
         raw=raw,
         source=str(merged.get("source") or ""),
         year=year if isinstance(year, int) else None,
-        confidence=confidence if confidence in CONFIDENCES else "faible",
+        confidence=confidence,
         note=str(merged.get("note") or ""),
         url=str(merged.get("url") or ""),
         proxy=bool(merged.get("proxy", False)),
@@ -167,38 +302,67 @@ def _factor(key: str, spec: dict, where, origin: str, inherited: dict | None = N
     )
 
 
-def parse_factor(key: str, spec: dict, where: str, origin: str = "bibliotheque") -> Factor:
-    """A factor from its YAML mapping, with its by-year values if any."""
+def parse_factor(key: str, spec: dict, where: str = "", origin: str = "bibliotheque",
+                 expected: frozenset | None = None) -> Factor:
+    """A factor from its YAML mapping, with its by-year values if any.
+
+    Checks the key's family (KEY_RULES: dimension, sign, range), finite values,
+    and the shape of every field; raises FactorError (a `_Bad` carrying the
+    path of the faulty field) otherwise. `expected`: the dimension of the
+    library's factor of the same key, for keys outside KEY_RULES.
+    """
+    path = (key,)
+    if not isinstance(key, str) or not key or any(not part for part in key.split(".")):
+        raise _Bad(path, "clé pointée attendue (ex. tarif.enfouissement.mauricie)")
+    rule = key_rule(key)
+    if rule is None and expected is not None:
+        rule = (expected, _ANY, units.label(expected) or "1")
+    if rule is None:
+        raise _Bad(path, "clé inconnue de la bibliothèque de facteurs (voir facteurs/FORMAT.md)", on_key=True)
     if not isinstance(spec, dict):
-        raise FactorError(f"{where}: {key}: section attendue (valeur, unite, source, annee)")
+        raise _Bad(path, "section attendue (valeur, unite, source, annee)")
+    unknown = sorted(set(spec) - FACTOR_FIELDS, key=str)
+    if unknown:
+        raise _Bad(path + (unknown[0],), on_key=True, message=f"champ inconnu « {unknown[0]} » ({', '.join(sorted(FACTOR_FIELDS))})")
     if "valeurs" in spec:
         rows = spec["valeurs"]
         if not isinstance(rows, list) or not rows:
-            raise FactorError(f"{where}: {key}: « valeurs » doit être une liste d'années")
+            raise _Bad(path + ("valeurs",), "« valeurs » doit être une liste d'années")
+        if "valeur" in spec:
+            raise _Bad(path + ("valeur",), "« valeur » et « valeurs » à la fois : gardez l'un des deux")
         head = {k: v for k, v in spec.items() if k != "valeurs"}
         per_year = []
-        for row in rows:
-            if not isinstance(row, dict) or not isinstance(row.get("annee"), int):
-                raise FactorError(f"{where}: {key}: chaque élément de « valeurs » a une « annee »")
-            per_year.append((row["annee"], _factor(key, row, where, origin, head)))
+        for i, row in enumerate(rows):
+            row_path = path + ("valeurs", i)
+            if not isinstance(row, dict) or isinstance(row.get("annee"), bool) or not isinstance(row.get("annee"), int):
+                raise _Bad(row_path, "chaque élément de « valeurs » est une section avec son « annee »")
+            extra = sorted(set(row) - YEAR_FIELDS, key=str)
+            if extra:
+                raise _Bad(row_path + (extra[0],), f"champ inconnu « {extra[0]} »", on_key=True)
+            per_year.append((row["annee"], _factor(key, row, row_path, origin, head, rule)))
+        years = [y for y, _ in per_year]
+        if len(set(years)) != len(years):
+            raise _Bad(path + ("valeurs",), "année en double dans « valeurs »")
         per_year.sort(key=lambda item: item[0])
         last = per_year[-1][1]
         return Factor(**{**last.__dict__, "by_year": tuple(per_year)})
     if "valeur" not in spec:
-        raise FactorError(f"{where}: {key}: « valeur » ou « valeurs » manquante")
-    return _factor(key, spec, where, origin)
+        raise _Bad(path, "« valeur » ou « valeurs » manquante")
+    return _factor(key, spec, path, origin, None, rule)
+
+
+def _problem(doc, display: str, path: tuple, message: str, on_key: bool = False) -> Problem:
+    line, col = doc.where(path, value=not on_key) if doc is not None else (None, None)
+    return Problem(display, line, col, field_name(path) if path else "", message)
 
 
 def _load_dir(lib: Library, files: list, origin: str) -> None:
     """Read every YAML file of one folder into the library (later wins)."""
     for name, opener in files:
         display = name
-        with opener() as fh:
-            raw = fh.read()
-        text, _ = loader.decode(raw, display)  # a factor file's encoding warning is not the user's
-        doc = loader.loads(text, display)
+        doc = opener()
         if isinstance(doc, list):
-            lib.problems.extend(doc)
+            lib.problems.extend(p for p in doc if p.severity == "erreur")
             continue
         data = doc.data
         base = os.path.basename(name)
@@ -209,58 +373,180 @@ def _load_dir(lib: Library, files: list, origin: str) -> None:
             _load_materials(lib, data, doc)
             continue
         if base == "regions.yaml":
-            lib.regions.update(data.get("regions") or {})
+            _load_regions(lib, data, doc)
             continue
         for key, spec in data.items():
+            previous = lib.factors.get(key)
             try:
-                lib.factors[key] = parse_factor(key, spec, display, origin)
-            except FactorError as exc:  # positions are computed only for a problem
-                line, col = doc.where((key,))
-                lib.problems.append(Problem(display, line, col, key, str(exc).split(": ", 2)[-1]))
+                lib.factors[key] = parse_factor(key, spec, display, origin,
+                                                previous.dims if previous is not None else None)
+            except _Bad as exc:  # positions are computed only for a problem
+                lib.problems.append(_problem(doc, display, exc.path, str(exc), exc.on_key))
+            except FactorError as exc:
+                lib.problems.append(_problem(doc, display, (key,), str(exc)))
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _labels_problem(spec) -> str | None:
+    if not isinstance(spec, dict):
+        return "section attendue : {fr: …, en: …}"
+    if not _is_text(spec.get("fr")):
+        return "libellé « fr » manquant (texte)"
+    if "en" in spec and not _is_text(spec.get("en")):
+        return "libellé « en » : texte attendu"
+    return None
 
 
 def _load_materials(lib: Library, data: dict, doc) -> None:
-    for key, spec in (data.get("matieres") or {}).items():
-        try:
-            lib.materials[key] = Material(
-                key=key,
-                fr=spec["fr"],
-                en=spec.get("en", spec["fr"]),
-                family=spec.get("famille", "autres"),
-                default_route=spec.get("filiere_defaut", "recyclage"),
-                substitutes=tuple(spec.get("substitue") or (key,)),
-                note=str(spec.get("note") or ""),
-            )
-        except (KeyError, TypeError, AttributeError):
-            line, col = doc.where(("matieres", key))
-            lib.problems.append(Problem(doc.file, line, col, key, "matière mal décrite (fr, en, famille, filiere_defaut, substitue)"))
-    lib.input_categories.update(data.get("categories_intrants") or {})
-    lib.hazardous.update(data.get("dangereuses") or {})
-    if data.get("reglement_dangereuses"):
-        lib.hazardous_rule = data["reglement_dangereuses"]
+    file = doc.file
+    unknown = sorted(set(data) - {"matieres", "categories_intrants", "dangereuses", "reglement_dangereuses"}, key=str)
+    for key in unknown:
+        lib.problems.append(_problem(doc, file, (key,), on_key=True, message="section inconnue (matieres, categories_intrants, dangereuses, reglement_dangereuses)"))
+    sections = {}
+    for section in ("matieres", "categories_intrants", "dangereuses", "reglement_dangereuses"):
+        value = data.get(section)
+        if value is None:
+            sections[section] = {}
+        elif not isinstance(value, dict):
+            lib.problems.append(_problem(doc, file, (section,), "section attendue (clé: description), pas une liste ni un texte"))
+            sections[section] = {}
+        else:
+            sections[section] = value
+    for key, spec in sections["categories_intrants"].items():
+        problem = _labels_problem(spec)
+        if problem:
+            lib.problems.append(_problem(doc, file, ("categories_intrants", key), problem))
+        else:
+            lib.input_categories[key] = spec
+    for key, spec in sections["dangereuses"].items():
+        problem = _labels_problem(spec)
+        if problem is None and "synonymes" in spec and not (
+                isinstance(spec["synonymes"], list) and all(isinstance(s, str) for s in spec["synonymes"])):
+            problem = "« synonymes » : liste de mots attendue"
+        if problem:
+            lib.problems.append(_problem(doc, file, ("dangereuses", key), problem))
+        else:
+            lib.hazardous[key] = spec
+    if sections["reglement_dangereuses"]:
+        problem = _labels_problem(sections["reglement_dangereuses"])
+        if problem:
+            lib.problems.append(_problem(doc, file, ("reglement_dangereuses",), problem))
+        else:
+            lib.hazardous_rule = sections["reglement_dangereuses"]
+    for key, spec in sections["matieres"].items():
+        path = ("matieres", key)
+        problem = _labels_problem(spec)
+        if problem is None:
+            family = spec.get("famille", "autres")
+            route = spec.get("filiere_defaut", "recyclage")
+            subs = spec.get("substitue")
+            if family not in FAMILIES:
+                problem, path = f"famille « {str(family)[:40]} » inconnue ({', '.join(FAMILIES)})", path + ("famille",)
+            elif route not in MODES:
+                problem, path = f"filière « {str(route)[:40]} » inconnue ({', '.join(MODES)})", path + ("filiere_defaut",)
+            elif subs is not None and not (isinstance(subs, list) and all(_is_text(s) for s in subs)):
+                problem, path = "« substitue » : liste de catégories d'intrants attendue", path + ("substitue",)
+            elif spec.get("note") is not None and not isinstance(spec.get("note"), str):
+                problem, path = "« note » : texte attendu", path + ("note",)
+        if problem:
+            lib.problems.append(_problem(doc, file, path, problem))
+            continue
+        lib.materials[key] = Material(
+            key=key,
+            fr=spec["fr"],
+            en=spec.get("en", spec["fr"]),
+            family=spec.get("famille", "autres"),
+            default_route=spec.get("filiere_defaut", "recyclage"),
+            substitutes=tuple(spec.get("substitue") or (key,)),
+            note=str(spec.get("note") or ""),
+        )
+
+
+def _load_regions(lib: Library, data: dict, doc) -> None:
+    unknown = sorted(set(data) - {"regions"}, key=str)
+    for key in unknown:
+        lib.problems.append(_problem(doc, doc.file, (key,), "section inconnue (regions)", on_key=True))
+    regions = data.get("regions")
+    if regions is None:
+        return
+    if not isinstance(regions, dict):
+        lib.problems.append(_problem(doc, doc.file, ("regions",), "section attendue (région: {fr: …, en: …}), pas une liste ni un texte"))
+        return
+    for key, spec in regions.items():
+        problem = _labels_problem(spec)
+        if problem is None and not isinstance(key, str):
+            problem = "clé de région : texte attendu"
+        if problem:
+            lib.problems.append(_problem(doc, doc.file, ("regions", key), problem))
+        else:
+            lib.regions[key] = spec
 
 
 def _package_files() -> list:
     root = importlib.resources.files("symbio_cli.facteurs")
     items = sorted((item for item in root.iterdir() if item.name.endswith(".yaml")), key=lambda i: i.name)
-    return [(f"facteurs/{item.name}", (lambda i=item: i.open("rb"))) for item in items]
+
+    def opener(item):
+        name = f"facteurs/{item.name}"
+        with item.open("rb") as fh:
+            raw = fh.read()
+        text, _ = loader.decode(raw, name)  # a factor file's encoding warning is not the user's
+        return loader.loads(text, name)
+
+    return [(f"facteurs/{item.name}", (lambda i=item: opener(i))) for item in items]
 
 
-def _dir_files(directory: str) -> list:
-    path = Path(directory)
-    return [(str(p), (lambda p=p: open(p, "rb"))) for p in sorted(path.glob("*.yaml"))]
+def _dir_files(directory: str, problems: list) -> list:
+    """The overlay's `*.yaml` files, read only when they are regular files (never a FIFO
+    or a device: loader.read checks with stat before opening, with size and node caps)."""
+    try:
+        with os.scandir(directory) as it:
+            names = sorted(e.name for e in it if e.name.endswith((".yaml", ".yml")))
+    except OSError as exc:
+        problems.append(Problem(directory, None, None, "", f"--facteurs : dossier illisible ({exc.strerror or exc})"))
+        return []
+    if len(names) > MAX_OVERLAY_FILES:
+        problems.append(Problem(directory, None, None, "", f"--facteurs : trop de fichiers ({len(names)} ; {MAX_OVERLAY_FILES} au plus)"))
+        return []
+    files = []
+    for name in names:
+        path = os.path.join(directory, name)
+        if name.endswith(".yml"):
+            problems.append(Problem(path, None, None, "", "extension « .yml » : un fichier de facteurs se termine par « .yaml »"))
+            continue
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            problems.append(Problem(path, None, None, "", "lien symbolique brisé : fichier introuvable"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(path, None, None, "", f"lecture impossible : {exc.strerror or exc}"))
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(Problem(path, None, None, "", "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique) : un fichier de facteurs .yaml est attendu"))
+            continue
+        files.append((path, (lambda p=path: loader.read(p))))
+    return files
 
 
 @functools.lru_cache(maxsize=8)
 def load(overlay: str | None = None) -> Library:
-    """The default library, overlaid with a user folder when given (cached)."""
+    """The default library, overlaid with a user folder when given (cached).
+
+    Problems (file:line:column, French) land in `Library.problems`; callers
+    refuse a library that has any.
+    """
     lib = Library()
     _load_dir(lib, _package_files(), "bibliotheque")
     if overlay:
         if not os.path.isdir(overlay):
             lib.problems.append(Problem(overlay, None, None, "", "--facteurs : dossier introuvable"))
         else:
-            _load_dir(lib, _dir_files(overlay), "utilisateur")
+            files = _dir_files(overlay, lib.problems)
+            _load_dir(lib, files, "utilisateur")
     return lib
 
 
