@@ -15,7 +15,6 @@ import math
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from symbio_cli import loader, units
 from symbio_cli.errors import FactorError, Problem, field_name
@@ -245,7 +244,7 @@ def _factor(key: str, spec: dict, path: tuple, origin: str, inherited: dict | No
         raise _Bad(path + ("unite",), "unité attendue sous forme de texte (ex. $/t)")
     try:
         scale, dim = units.parse_unit(str(unit)) if str(unit) != "1" else (1.0, units.DIMENSIONLESS)
-    except Exception as exc:
+    except (ValueError, KeyError, TypeError) as exc:  # QuantityError is a ValueError
         raise _Bad(path + ("unite",), f"unité « {unit} » : {exc}") from None
     unit_path = path + ("unite",) if "unite" in spec else path[:1] + ("unite",)
     if rule is not None and dim != rule[0]:
@@ -261,7 +260,7 @@ def _factor(key: str, spec: dict, path: tuple, origin: str, inherited: dict | No
             raise _Bad(path + ("plage",), "section attendue : plage: {bas: …, haut: …}")
         extra = set(plage) - {"bas", "haut"}
         if extra:
-            raise _Bad(path + ("plage",), f"champ inconnu « {sorted(extra)[0]} » (bas, haut)")
+            raise _Bad(path + ("plage",), f"champ inconnu « {min(extra, key=str)} » (bas, haut)")
         low = _num(plage.get("bas"), path + ("plage", "bas"))
         high = _num(plage.get("haut"), path + ("plage", "haut"))
         if low is not None and high is not None and low > high:
