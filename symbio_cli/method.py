@@ -7,13 +7,11 @@ factor used, and returns one frozen AuditResult.
 
 from __future__ import annotations
 
-import itertools
-import math
-import random
 from dataclasses import dataclass, field
 
 from symbio_cli import units
 from symbio_cli.errors import FactorError, MethodError, field_name
+from symbio_cli.games import ceil, coalition_cost, core_violation, proportional_split, shapley
 from symbio_cli.numbers import message_number
 from symbio_cli.factors import (ELIMINATION_MODES, LANDFILL_MODES, LEVY_MODES, PROVINCE,
                                 RECOVERY_MODES, RECYCLING_MODES, Library, Resolver)
@@ -23,21 +21,12 @@ from symbio_cli.result import (Allocation, AuditResult, ContainerResult, FactorU
                                ScenarioResult, StreamResult, Totals, Warning_)
 from symbio_cli.units import dims
 
-CEIL_TOLERANCE = 1e-9
-EXACT_SHAPLEY_MAX = 15
-SHAPLEY_SAMPLES = 20_000
-SHAPLEY_SEED = 0
 EPS = 1e-9
 
 PER_TRIP = dims(currency=1, trip=-1)
 PER_KM = dims(currency=1, length=-1)
 PER_TONNE = dims(currency=1, mass=-1)
 PER_TKM = dims(currency=1, mass=-1, length=-1)
-
-
-def ceil(x: float) -> int:
-    """Ceiling with METHODE.md's tolerance (104,000000001 lifts is 104)."""
-    return math.ceil(x - CEIL_TOLERANCE)
 
 
 def _v(q, default=None):
@@ -104,89 +93,6 @@ class ContainerState:
         else:
             lifts = max(0.0, self.lifts - (self.need - self.terms.need(volume, mass)))
         return lifts, self.terms.cost(lifts, rental=not emptied), emptied
-
-
-# ---------------------------------------------------------------------------
-# Cooperative cost games (mutualisation)
-
-
-def coalition_cost(alone: list[float], volumes: list[float], lifts: list[float], group: bool, cap: float,
-                   fee: float, surcharge: float, rental: float, management: float):
-    """c(S) of METHODE.md's mutualisation, for coalitions given as bit masks.
-
-    c({k}) is k's stand-alone cost; a group contract pays each member's lifts at
-    the pooled fee, a shared container the lifts its pooled volume needs, plus
-    its rental; both pay the coordination fee.
-    """
-    n = len(alone)
-
-    def cost(mask: int) -> float:
-        members = [k for k in range(n) if mask >> k & 1]
-        if not members:
-            return 0.0
-        if len(members) == 1:
-            return alone[members[0]]
-        if group:
-            return sum(lifts[k] for k in members) * fee * (1 + surcharge) + management
-        total = sum(volumes[k] for k in members)
-        need = ceil(total / cap) if cap > 0 and total > 0 else 0
-        return need * fee * (1 + surcharge) + rental + management
-
-    return cost
-
-
-def shapley(n: int, cost) -> list[float]:
-    """Shapley values of a cost game on players 0..n-1 (exact up to 15, else sampled)."""
-    if n <= EXACT_SHAPLEY_MAX:
-        values = [0.0] * n
-        fact = [math.factorial(k) for k in range(n + 1)]
-        cache = {}
-
-        def c(mask):
-            if mask not in cache:
-                cache[mask] = cost(mask)
-            return cache[mask]
-
-        for i in range(n):
-            bit = 1 << i
-            for mask in range(1 << n):
-                if mask & bit:
-                    continue
-                size = bin(mask).count("1")
-                weight = fact[size] * fact[n - size - 1] / fact[n]
-                values[i] += weight * (c(mask | bit) - c(mask))
-        return values
-    rng = random.Random(SHAPLEY_SEED)
-    values = [0.0] * n
-    order = list(range(n))
-    for _ in range(SHAPLEY_SAMPLES):
-        rng.shuffle(order)
-        mask = 0
-        previous = 0.0
-        for i in order:
-            mask |= 1 << i
-            current = cost(mask)
-            values[i] += current - previous
-            previous = current
-    return [v / SHAPLEY_SAMPLES for v in values]
-
-
-def core_violation(n: int, shares: list[float], cost) -> tuple[int, ...] | None:
-    """A coalition that would pay less alone than its shares, or None (stable)."""
-    if n <= EXACT_SHAPLEY_MAX:
-        masks = range(1, (1 << n) - 1)
-    else:  # all pairs and singletons, then a seeded sample
-        rng = random.Random(SHAPLEY_SEED)
-        pairs = [(1 << i) | (1 << j) for i, j in itertools.combinations(range(n), 2)]
-        masks = [1 << i for i in range(n)] + pairs + [rng.getrandbits(n) for _ in range(20_000)]
-    for mask in masks:
-        if mask == 0:
-            continue
-        members = [i for i in range(n) if mask >> i & 1]
-        total = sum(shares[i] for i in members)
-        if total > cost(mask) + 1e-6 * max(1.0, abs(total)):
-            return tuple(members)
-    return None
 
 
 # ---------------------------------------------------------------------------
@@ -632,9 +538,7 @@ class _Audit:
         if sc.repartition == "shapley":
             shares = shapley(n, cost)
         else:
-            weights = lifts if group else volumes
-            total_w = sum(weights)
-            shares = [pooled * w / total_w if total_w > 0 else pooled / n for w in weights]
+            shares = proportional_split(pooled, lifts if group else volumes)
         blocking = core_violation(n, shares, cost)
         members = tuple(
             Allocation(names[k], volumes[k], lifts[k], alone[k], shares[k], alone[k] - shares[k], estimated[k])

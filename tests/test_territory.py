@@ -17,6 +17,9 @@ import pytest
 import yaml
 
 from symbio_cli import factors, method, territory
+import symbio_cli.territory.disclosure
+import symbio_cli.territory.geo
+import symbio_cli.territory.matching
 from symbio_cli.territory import Options
 
 R = 6371.0088  # km, the mean Earth radius of METHODE.md
@@ -118,7 +121,7 @@ def test_grid_lower_bound_never_exceeds_the_true_distance():
         i, j = rng.randint(176, 208), rng.randint(-320, -240)
         box = (i * step, (i + 1) * step, j * step, (j + 1) * step, min(math.cos(i * step), math.cos((i + 1) * step)))
         p, l = math.radians(lat), math.radians(lon)
-        bound = territory._gc_lower_bound(p, l, math.cos(p), box)
+        bound = territory.geo.gc_lower_bound(p, l, math.cos(p), box)
         # sample the box: no point of it is nearer than the bound
         for _ in range(5):
             q = math.degrees(rng.uniform(box[0], box[1]))
@@ -244,14 +247,14 @@ def _random_market(seed):
     cats = ["x", "y", "z"]
     for k in range(rng.randint(1, 60)):
         lat, lon = math.radians(45 + rng.random() * 3), math.radians(-74 + rng.random() * 4)
-        s = territory._Supply(k, rng.randrange(25), k, rng.choice([rng.uniform(-40, 180), 50.0]),
+        s = territory.matching.Supply(k, rng.randrange(25), k, rng.choice([rng.uniform(-40, 180), 50.0]),
                               rng.choice([0.16, 0.192, 0.3]), rng.uniform(1, 500), lat, lon, math.cos(lat))
         supplies.append(s)
         for c in rng.sample(cats, rng.randint(1, 2)):
             by_cat.setdefault(c, []).append(s)
     for k in range(rng.randint(1, 30)):
         lat, lon = math.radians(45 + rng.random() * 3), math.radians(-74 + rng.random() * 4)
-        demands.append(territory._Demand(k, rng.randrange(25), k, rng.choice(cats), rng.choice([rng.uniform(0, 80), 30.0]),
+        demands.append(territory.matching.Demand(k, rng.randrange(25), k, rng.choice(cats), rng.choice([rng.uniform(0, 80), 30.0]),
                                          rng.uniform(1, 800), lat, lon, math.cos(lat)))
     return supplies, demands, by_cat
 
@@ -260,8 +263,8 @@ def _random_market(seed):
 def test_blocked_search_allocates_exactly_like_sorting_every_pair(seed):
     s1, d1, c1 = _random_market(seed)
     s2, d2, c2 = _random_market(seed)
-    fast = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in territory._allocate(s1, d1, c1)]
-    slow = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in territory.allocate_naive(s2, d2, c2)]
+    fast = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in territory.matching.allocate(s1, d1, c1)]
+    slow = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in territory.matching.allocate_naive(s2, d2, c2)]
     assert fast == slow
 
 
@@ -588,7 +591,7 @@ def test_sector_table_counts_a_match_once_per_side_and_adds_up_to_the_totals(tmp
 
 
 def test_disclosure_hides_a_sibling_when_the_total_would_give_a_small_cell():
-    d = territory._Disclosure(True)
+    d = territory.disclosure.Disclosure(True)
     d.cell("T", {1, 2, 3, 4, 5, 6})
     d.cell("a", {1, 2})  # two firms: hidden
     d.cell("b", {3, 4, 5, 6})  # shown alone, but T − b = a
@@ -598,7 +601,7 @@ def test_disclosure_hides_a_sibling_when_the_total_would_give_a_small_cell():
 
 
 def test_disclosure_hides_the_row_total_when_one_part_is_small():
-    d = territory._Disclosure(True)
+    d = territory.disclosure.Disclosure(True)
     d.cell("m", {1, 2})
     d.cell("e", {3, 4, 5})
     d.cell("t", {1, 2, 3, 4, 5})
@@ -608,7 +611,7 @@ def test_disclosure_hides_the_row_total_when_one_part_is_small():
 
 
 def test_disclosure_hidden_cells_must_not_add_up_to_fewer_than_three_firms():
-    d = territory._Disclosure(True)
+    d = territory.disclosure.Disclosure(True)
     d.cell("T", {1, 2, 3, 4, 5})
     d.cell("a", {1, 2})
     d.cell("b", {1})
@@ -620,7 +623,7 @@ def test_disclosure_hidden_cells_must_not_add_up_to_fewer_than_three_firms():
 
 
 def test_disclosure_follows_a_chain_of_subtractions():
-    d = territory._Disclosure(True)
+    d = territory.disclosure.Disclosure(True)
     for key, firms in {"T": {1, 2, 3, 4, 5, 6, 7}, "F1": {1, 2, 3, 4, 5}, "F2": {6, 7},
                        "x": {1, 2}, "y": {3, 4, 5}}.items():
         d.cell(key, firms)
@@ -633,7 +636,7 @@ def test_disclosure_follows_a_chain_of_subtractions():
 
 
 def test_disclosure_does_nothing_without_anonymiser():
-    d = territory._Disclosure(False)
+    d = territory.disclosure.Disclosure(False)
     d.cell("a", {1})
     d.cell("T", {1, 2, 3})
     d.equation("T", ["a"])
@@ -642,7 +645,7 @@ def test_disclosure_does_nothing_without_anonymiser():
 
 
 def test_disclosure_counts_suppliers_and_takers_apart():
-    d = territory._Disclosure(True)
+    d = territory.disclosure.Disclosure(True)
     # one supplier, three takers: the total is that supplier's own total given
     d.cell("T", fournisseurs={1}, preneurs={2, 3, 4})
     d.cell("U", fournisseurs={1, 5, 6}, preneurs={2, 3, 4})

@@ -1,0 +1,116 @@
+"""`analyse()`: the steps of one territory analysis, in order (METHODE.md, "Territory").
+
+Firms sorted by name and named as published; the territory-wide factors;
+the scenarios already in place (en_place.py); substitution matches
+(matching.py); pooling groups (pooling.py); the summary and what
+--anonymiser may publish (summary.py, disclosure.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from symbio_cli.factors import Library, Resolver
+from symbio_cli.result import FactorUse, Warning_
+from symbio_cli.territory.context import Context, Terms, Warnings
+from symbio_cli.territory.disclosure import display_names, scrub
+from symbio_cli.territory.en_place import in_place
+from symbio_cli.territory.firms import FirmData, lookup, norm_name
+from symbio_cli.territory.matching import find_matches
+from symbio_cli.territory.pooling import find_groups
+from symbio_cli.territory.records import Options, TerritoryResult
+from symbio_cli.territory.summary import summarise
+
+POOLING_KEYS = ("mutualisation.rabais_levee", "mutualisation.frais_gestion", "mutualisation.contenant",
+                "mutualisation.frais_levee", "mutualisation.location", "mutualisation.taux_remplissage")
+
+
+def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), warnings=(),
+            exclus=()) -> TerritoryResult:
+    """Substitution matches, pooling groups and totals of a set of audited firms.
+
+    `warnings`: (code, message, champ) to report first. `exclus`: (file, first
+    error) of inventories left out for errors; those `load_all` recorded on
+    the firms it returned are added.
+    """
+    left_out = sorted({*map(tuple, exclus), *(x for f in firms for x in f.exclus)})
+    firms = sorted(firms, key=lambda f: (norm_name(f.nom), f.fichier))
+    ctx = Context(firms, display_names(firms, options), lib, options, Warnings())
+    for item in warnings:
+        ctx.warnings.add(*item)
+    year = _check_firms(ctx)
+    terms, territory_uses = _territory_terms(ctx, year)
+
+    en_place, demand_left = in_place(ctx)
+    matches, used_keys, partial = find_matches(ctx, demand_left)
+    groups = find_groups(ctx, terms)
+    result = summarise(ctx, matches, groups, en_place, partial, demand_left)
+
+    uses = dict(territory_uses)
+    if not groups:
+        for key in POOLING_KEYS:
+            uses.pop(key, None)
+    uses.update(used_keys)
+    hyp = {
+        "facteur_route": terms.route, "rabais_levee": terms.rebate, "frais_gestion_cad": terms.management,
+        **{f"mutualisation_{k}": v for k, v in terms.shared.items()},
+    }
+    return TerritoryResult(
+        options=options, annee=year, mrc=tuple(sorted({f.mrc for f in firms if f.mrc})),
+        facteurs_utilises=tuple(uses[k] for k in sorted(uses)),
+        avertissements=tuple(Warning_(*item) for item in ctx.warnings.items), hypotheses=hyp,
+        exclus=() if options.anonymiser else tuple(left_out), exclus_nombre=len(left_out), **result,
+    )
+
+
+def _check_firms(ctx: Context) -> int | None:
+    """Warnings about the set of firms (years, twins, each firm's own, coordinates); the territory's year."""
+    firms, names, w = ctx.firms, ctx.names, ctx.warnings
+    years = sorted({f.annee for f in firms})
+    year = years[-1] if years else None
+    if len(years) > 1:
+        w.add("annees_differentes",
+              f"inventaires de plusieurs années ({', '.join(map(str, years))}) : montants en dollars de chaque année, "
+              f"facteurs du territoire de {year}")
+    dup: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(firms):
+        dup[norm_name(f.nom)].append(i)
+    for idx in dup.values():
+        if len(idx) > 1:
+            w.add("entreprise_en_double",
+                  f"{len(idx)} inventaires portent le nom « {names[idx[0]]} » : traités comme des sites distincts")
+    for i, f in enumerate(firms):
+        for code, message, champ in f.warnings:
+            text = scrub(message, f) if ctx.options.anonymiser else message
+            w.add(code, f"{names[i]} : {text}", ctx.where(i, champ))
+        if not ctx.located(i):
+            w.add("sans_coordonnees",
+                  f"« {names[i]} » n'a pas de coordonnées (entreprise.coordonnees) : exclue des appariements et des mutualisations",
+                  ctx.where(i, "entreprise.coordonnees"))
+    return year
+
+
+def _territory_terms(ctx: Context, year: int | None) -> tuple[Terms, dict[str, FactorUse]]:
+    """The territory-wide factors: library and --facteurs (no inventory's hypotheses), and their provenance."""
+    r = Resolver(ctx.lib, {}, year or 2026)
+    uses: dict[str, FactorUse] = {}
+    w = ctx.warnings
+
+    def tfactor(key):
+        value, k, use = lookup(r, key)
+        if use is not None:
+            uses[k] = use
+        return value
+
+    route = tfactor("transport.facteur_route") or 1.0
+    rebate = tfactor("mutualisation.rabais_levee")
+    if rebate is None:
+        w.add("rabais_levee_manquant", "mutualisation.rabais_levee inconnu : aucun contrat de groupe proposé")
+    management = tfactor("mutualisation.frais_gestion")
+    if management is None:
+        management = 0.0
+        w.add("frais_gestion_manquants",
+              "mutualisation.frais_gestion sans valeur : frais de coordination comptés 0 $/an (hypothèse à confirmer ; "
+              "donnez-les avec --facteurs)")
+    shared = {k: tfactor(f"mutualisation.{k}") for k in ("contenant", "frais_levee", "location", "taux_remplissage")}
+    return Terms(route, rebate, management, shared), uses
