@@ -225,6 +225,21 @@ def test_english_report(tmp_path):
     assert '<html lang="en">' in text and "Leads for the workshop" in text and "$" in text
 
 
+def test_markdown_escapes_a_name_like_the_audit_does(tmp_path):
+    """One Markdown escaper for every report: a firm's name reads the same in the audit and the territory."""
+    from symbio_cli.reports.templating import md as audit_md
+
+    name = "~~b~~ <Nord> & https://evil.example/x www.evil.com"
+    pair(tmp_path, supplier=name)
+    text = run("territoire", tmp_path, "--date", "2026-01-01").stdout
+    assert "\n\n" not in text.split("<svg", 1)[1].split("</svg>", 1)[0]  # one raw HTML block: XML-escaped
+    text = re.sub(r"<svg.*?</svg>", "", text, flags=re.S)
+    assert audit_md(name) in text
+    assert "~~b~~" not in text and "https://evil" not in text and "www.evil" not in text and "&lt;" not in text
+    audit = run("audit", tmp_path / "a.yaml", "-f", "md", "--date", "2026-01-01").stdout
+    assert audit_md(name) in audit
+
+
 def test_html_escapes_a_hostile_name_and_the_map_is_inline_svg(tmp_path):
     hostile = "<script>alert(1)</script> | X"
     pair(tmp_path, supplier=hostile)
@@ -235,7 +250,7 @@ def test_html_escapes_a_hostile_name_and_the_map_is_inline_svg(tmp_path):
     assert "http" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace("http://www.w3.org/2000/svg", "")
     md = run("territoire", tmp_path, "--date", "2026-01-01").stdout
     assert "<script>" not in md
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| X" in md  # a cell stays a cell
+    assert r"\<script\>alert(1)\</script\> \| X" in md  # the audit's escaping; a cell stays a cell
 
 
 def test_output_to_a_folder_and_by_extension(tmp_path):
@@ -513,11 +528,11 @@ def test_inventories_left_out_are_listed_in_the_report(tmp_path):
         "version: 1\nannee: 2026\nentreprise:\n  nom: Cassée\nflux:\n  - id: x\n    nom: X\n"
         "    matiere: bois_residus\n    quantite: 12 brouettes\n    gestion: {mode: enfouissement}\n",
         encoding="utf-8")
-    from symbio_cli.reports.territory import md_cell
+    from symbio_cli.reports.templating import md
 
     md = run("territoire", tmp_path, "--date", "2026-01-01", code=1).stdout
     section = md.split("Inventaires écartés\n")[1]
-    assert md_cell(f"{bad}:9:") in section  # file:line: message, as on stderr
+    assert md(f"{bad}:9:") in section  # file:line: message, as on stderr
     assert "- **Inventaires écartés pour erreurs**\u00a0: 1 (voir la section 14)" in md
     html = run("territoire", tmp_path, "-f", "html", "--langue", "en", code=1).stdout
     assert "Inventories left out" in html and f"{bad}:9:" in html

@@ -1,9 +1,16 @@
-"""Numbers of a report in one language: the formatter every view shares."""
+"""Numbers of a report in one language: the one formatter every view shares.
+
+Every figure a report prints goes through `Formatter` (itself on numbers.py:
+fr-CA / en-CA separators, half-up rounding, no `-0`). A view that hides some
+figures (the anonymised territory report) builds it with `hidden`, the text
+shown for a hidden figure (None); otherwise None prints as a dash.
+"""
 
 from __future__ import annotations
 
 from symbio_cli import i18n
-from symbio_cli.numbers import format_money, format_number, format_percent, format_quantity, format_sig, money_digits, round_half_up
+from symbio_cli.numbers import (format_money, format_number, format_percent, format_quantity, format_sig, money_digits,
+                                round_half_up)
 
 TIMES, DIV, MINUS = "×", "÷", "−"
 
@@ -11,17 +18,33 @@ TIMES, DIV, MINUS = "×", "÷", "−"
 class Formatter:
     """Number formatting and small arithmetic phrases in one language."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, hidden: str | None = None):
         self.lang = lang
+        self.hidden = "—" if hidden is None else hidden
+        self._hides = hidden is not None
+
+    def _gone(self, v) -> bool:
+        return self._hides and v is None
 
     def money(self, v, digits=0):
-        return format_money(v, self.lang, digits)
+        return self.hidden if self._gone(v) else format_money(v, self.lang, digits)
+
+    def unit_money(self, v, per="t"):
+        """A price with cents and its unit: `12,50 $/t`."""
+        return self.hidden if self._gone(v) else format_money(v, self.lang, 2, per=per)
 
     def price(self, v, per="t"):
         return format_money(v, self.lang, None, i18n.unit(per, self.lang))
 
     def t(self, v, digits=1):
-        return format_quantity(v, "t", self.lang, digits)
+        return self.hidden if self._gone(v) else format_quantity(v, "t", self.lang, digits)
+
+    def tn(self, v):
+        """A number of tonnes in a column headed t/an: `12,0`."""
+        return self.hidden if self._gone(v) else format_number(v, self.lang, 1)
+
+    def km(self, v):
+        return self.hidden if self._gone(v) else format_quantity(v, "km", self.lang, 1)
 
     def m3(self, v, digits=1):
         return format_quantity(v, "m³", self.lang, digits)
@@ -29,14 +52,22 @@ class Formatter:
     def m2(self, v):
         return format_quantity(v, "m²", self.lang, 1, trim=True)
 
-    def ghg(self, v):
-        return format_quantity(v, "t CO₂e", self.lang, 1)
+    def ghg(self, v, partial=False, hidden=False, digits=1):
+        """`12,5 t CO₂e`, `(partiel)` after a partial total; `hidden`: the figure was suppressed."""
+        if hidden:
+            return self.hidden
+        text = format_quantity(v, "t CO₂e", self.lang, digits)
+        return text + (f" ({i18n.text('partiel', self.lang)})" if partial and v is not None else "")
 
     def pct(self, v, digits=0):
         return format_percent(v, self.lang, digits)
 
     def num(self, v, digits=1, trim=True):
-        return format_number(v, self.lang, digits, trim)
+        return self.hidden if self._gone(v) else format_number(v, self.lang, digits, trim)
+
+    def n(self, v):
+        """A count: `1 234`."""
+        return format_number(v, self.lang, 0)
 
     def sig(self, v, sig=4):
         return format_sig(v, self.lang, sig)

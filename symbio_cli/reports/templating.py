@@ -24,21 +24,62 @@ def _autoescape(name: str | None) -> bool:
     return not (name or "").endswith(".md.j2")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#~]|(?<![^\W_])_|_(?![^\W_]))")
-_MD_SPACE = re.compile(r"[\r\n\t\f\v\u2028\u2029]+")
+_MD_SPACE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+# Characters that start Markdown syntax anywhere: code, emphasis, links, raw HTML and
+# autolinks (`< >`), entities (`&amp;`), headings, tables, strikethrough (`~~`).
+# `_` only at a word's edge, so that `bois_residus` stays readable.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#~&]|(?<![^\W_])_|_(?![^\W_]))")
+# Bare links a GFM renderer (`scheme://`, `www.`, `nom@domaine`) or markdown-it's linkify
+# (also `domaine.com`, `domaine.ca`: a dot before a top-level domain) would make live.
+# The escaped `:`, `.` or `@` splits the text the link finder sees, and still reads as
+# itself; other dots (`usine.yaml`, `emission.carton.recyclage`) stay as they are.
+_TLD = r"(?:[a-z]{2}|com|org|net|edu|gov|info|biz)"
+_MD_LINK = re.compile(r"(?<=\w)(:)(?=//)|(?i:(?<=\bwww)(\.))|(?<=\w)(@)(?=\w)"
+                      rf"|(?i:(?<=\w)(\.)(?={_TLD}\b))")
+# A block marker at the start: list item (`- `, `+ `, `1. `, `1) `), setext underline (`===`).
+_MD_LEADING = re.compile(r"^(\s*)([-+](?=\s|$)|=+\s*$|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def md(value) -> str:
-    """Text made inert in Markdown, tables included.
+    """`value` as inert Markdown text, in a table cell or a line: it shows as typed, never as markup.
 
-    Backslash-escapes `\\ ` * [ ] < > | # ~`, and `_` at a word's edge (so
-    `|` cannot split a table cell, raw HTML and links stay text, and
-    `bois_residus` stays readable), and turns line breaks into spaces (a
-    newline would end a table row).
+    Backslash-escapes ``\\ ` * [ ] < > | # ~ &`` (so `|` cannot split a table cell,
+    `~~` cannot strike text through, raw HTML, autolinks and entities stay text),
+    `_` at a word's edge, the `:` of `scheme://`, the `.` of `www.` and of
+    `domaine.com`, the `@` of an address, and a leading list or heading marker;
+    line breaks and control characters become one space (a newline would end a
+    table row). None is the empty string.
     """
     text = "" if value is None else str(value)
     text = _MD_SPACE.sub(" ", text)
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LINK.sub(lambda m: "\\" + m.group(m.lastindex), text)
+    leading = _MD_LEADING.match(text)
+    if leading:
+        start, marker = leading.group(1), leading.group(2)
+        if marker.isdigit():  # `1.` / `1)`: escape the punctuation after the digits
+            cut = len(start) + len(marker)
+            text = text[:cut] + "\\" + text[cut:]
+        else:
+            text = start + "\\" + text[len(start):]
+    return text
+
+
+_URL_SAFE = "-._~:/?#@!$&'+,;=%"
+
+
+def md_url(value) -> str:
+    """A web address as a live link in Markdown, or, when it is not http(s), as inert text (`md`).
+
+    Characters that could end the link or the table cell (`| < > ( ) [ ] * \\`,
+    spaces) are percent-encoded, so the address stays one link in one cell.
+    """
+    from urllib.parse import quote
+
+    text = "" if value is None else str(value).strip()
+    if not re.match(r"https?://", text, re.IGNORECASE):
+        return md(text)
+    return quote(text, safe=_URL_SAFE)
 
 
 def _read_template(name: str):
@@ -61,6 +102,7 @@ def environment():
         auto_reload=False,
     )
     env.filters["md"] = md
+    env.filters["md_url"] = md_url
     env.filters["money"] = lambda v, lang="fr", digits=0: format_money(v, lang, digits)
     env.filters["percent"] = lambda v, lang="fr", digits=0: format_percent(v, lang, digits)
     env.filters["number"] = lambda v, lang="fr", digits=0: format_number(v, lang, digits)

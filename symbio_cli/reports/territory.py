@@ -17,7 +17,9 @@ import math
 from symbio_cli import __version__, i18n
 from symbio_cli.files import csv_text
 from symbio_cli.reports import map_svg
-from symbio_cli.numbers import format_money, format_number, format_percent, format_quantity, format_sig
+from symbio_cli.reports.formatting import Formatter
+from symbio_cli.reports.templating import environment
+from symbio_cli.numbers import format_quantity, format_sig
 from symbio_cli.territory import MIN_FIRMS, SCIAN_SECTORS, UNKNOWN_SECTOR, TerritoryResult
 
 SCHEMA = "symbio.territoire/1"
@@ -201,46 +203,6 @@ def _sector(key: str, lang: str) -> str:
     return f"{key} — {en if lang == 'en' else fr}"
 
 
-class _Fmt:
-    """Number formatting of one report language (numbers.py)."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-        self.hidden = _t("supprime", lang)
-
-    def money(self, v) -> str:
-        return self.hidden if v is None else format_money(v, self.lang, 0)
-
-    def unit_money(self, v, per: str = "t") -> str:
-        return self.hidden if v is None else format_money(v, self.lang, 2, per=per)
-
-    def t(self, v) -> str:
-        return self.hidden if v is None else format_quantity(v, "t", self.lang, 1)
-
-    def tn(self, v) -> str:  # a number of tonnes in a column headed t/an
-        return self.hidden if v is None else format_number(v, self.lang, 1)
-
-    def km(self, v) -> str:
-        return self.hidden if v is None else format_quantity(v, "km", self.lang, 1)
-
-    def num(self, v, decimals: int = 1) -> str:
-        return self.hidden if v is None else format_number(v, self.lang, decimals)
-
-    def ghg(self, v, partial: bool = False, hidden: bool = False) -> str:
-        if hidden:
-            return self.hidden
-        if v is None:
-            return "—"
-        text = format_quantity(v, "t\u00a0CO2e", self.lang, 2)
-        return text + (f" ({_t('partiel', self.lang)})" if partial else "")
-
-    def pct(self, v) -> str:
-        return format_percent(v, self.lang)
-
-    def n(self, v) -> str:
-        return format_number(v, self.lang, 0)
-
-
 def _map(result: TerritoryResult, lib, lang: str) -> str:
     firms = result.entreprises
     idx = [k for k, f in enumerate(firms) if f.lat is not None and f.lon is not None]
@@ -250,7 +212,7 @@ def _map(result: TerritoryResult, lib, lang: str) -> str:
     givers = {m.i_fournisseur for m in result.appariements}
     takers = {m.i_preneur for m in result.appariements}
     members = {mb.i_entreprise for g in result.mutualisations for mb in g.membres}
-    fmt = _Fmt(lang)
+    fmt = Formatter(lang, hidden=_t("supprime", lang))
     points = []
     for k in idx:
         f = firms[k]
@@ -294,7 +256,7 @@ def _map(result: TerritoryResult, lib, lang: str) -> str:
 
 def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
     """Everything the templates show, already formatted (a figure --anonymiser hid is None: shown as such)."""
-    f = _Fmt(lang)
+    f = Formatter(lang, hidden=_t("supprime", lang))
     L = i18n.labels(lang)
     t = result.totaux
     o = result.options
@@ -333,9 +295,9 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
         (L["syn.total"], f.money(t.economies_totales_cad), L["syn.total.detail"]),
         (L["syn.enfouissement"], f.t(t.enfouissement_evite_t),
          _t("syn.enfouissement.detail", lang, r=f.money(t.redevance_evitee_cad))),
-        (L["syn.ges"], f.ghg(t.ges_evites_tco2e, t.ges_partiel, ghg_hidden),
-         _t("syn.ges.detail", lang, f=f.ghg(t.ges_fournisseurs_tco2e, hidden=ghg_hidden),
-            p=f.ghg(t.ges_preneurs_tco2e, hidden=ghg_hidden))
+        (L["syn.ges"], f.ghg(t.ges_evites_tco2e, t.ges_partiel, ghg_hidden, digits=2),
+         _t("syn.ges.detail", lang, f=f.ghg(t.ges_fournisseurs_tco2e, hidden=ghg_hidden, digits=2),
+            p=f.ghg(t.ges_preneurs_tco2e, hidden=ghg_hidden, digits=2))
          + (" ; " + L["syn.ges.partiel"] if t.ges_partiel and lang == "fr" else
             "; " + L["syn.ges.partiel"] if t.ges_partiel else "")),
         (L["syn.en_place"], f.money(ep_money),
@@ -352,7 +314,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
         "distance": f.km(m.distance_km), "valeur_f": f.money(m.valeur_fournisseur_cad),
         "valeur_p": f.money(m.valeur_preneur_cad), "transport": f.money(m.cout_transport_cad),
         "valeur": f.money(m.valeur_cad), "valeur_t": f.unit_money(m.valeur_par_tonne_cad),
-        "ges": f.ghg(m.ges_evites_tco2e, hidden=m.supprime),
+        "ges": f.ghg(m.ges_evites_tco2e, hidden=m.supprime, digits=2),
     } for m in result.appariements]
 
     groups = []
@@ -373,7 +335,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
                 + (" " + L["stable.piste"] if g.forme == "contrat_groupe" else "")),
             "gagnent": L["membres_gagnent"] if all(mb.economie_cad is None or mb.economie_cad >= -1e-6
                                                    for mb in g.membres) else "",
-            "membres": [{"entreprise": mb.entreprise, "flux": mb.flux, "levees": f.num(mb.levees),
+            "membres": [{"entreprise": mb.entreprise, "flux": mb.flux, "levees": f.num(mb.levees, 1, False),
                          "cout_seul": f.money(mb.cout_seul_cad), "part": f.money(mb.part_cad),
                          "economie": f.money(mb.economie_cad)} for mb in g.membres],
         })
@@ -384,7 +346,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
             "type": L["type.substitution"],
             "quoi": _t("opp.substitution", lang, f=m.fournisseur, p=m.preneur, m=mat(m.matiere), i=mat(m.categorie)),
             "quantite": f.tn(m.quantite_t), "valeur": f.money(m.valeur_cad),
-            "ges": f.ghg(m.ges_evites_tco2e, hidden=m.supprime)}))
+            "ges": f.ghg(m.ges_evites_tco2e, hidden=m.supprime, digits=2)}))
     for g in result.mutualisations:
         opportunities.append((g.economie_cad, {
             "type": L["type.mutualisation"],
@@ -398,7 +360,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
     def breakdown_rows(rows, label):
         return [{"cle": label(b.cle), "entreprises": str(b.entreprises), "appariements": str(b.appariements),
                  "quantite": f.tn(b.quantite_t), "valeur": f.money(b.valeur_cad),
-                 "ges": f.ghg(b.ges_evites_tco2e, b.ges_partiel, b.ges_evites_tco2e is None),
+                 "ges": f.ghg(b.ges_evites_tco2e, b.ges_partiel, b.ges_evites_tco2e is None, digits=2),
                  "mutualisations": str(b.mutualisations), "economie": f.money(b.economie_mutualisation_cad),
                  "total": f.money(b.total_cad), "total_row": False} for b in rows]
 
@@ -407,13 +369,13 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
     if result.par_famille:
         families.append({"cle": L["total.territoire"], "entreprises": str(len(involved)),
                          "appariements": str(t.appariements), "quantite": f.tn(t.quantite_t),
-                         "valeur": f.money(t.valeur_cad), "ges": f.ghg(t.ges_evites_tco2e, t.ges_partiel, ghg_hidden),
+                         "valeur": f.money(t.valeur_cad), "ges": f.ghg(t.ges_evites_tco2e, t.ges_partiel, ghg_hidden, digits=2),
                          "mutualisations": str(t.mutualisations), "economie": f.money(t.economie_mutualisation_cad),
                          "total": f.money(t.economies_totales_cad), "total_row": True})
     sectors = [{"cle": _sector(b.cle, lang), "entreprises": str(b.entreprises),
                 "fournies": str(b.appariements_fournis), "donne": f.tn(b.quantite_donnee_t),
                 "recues": str(b.appariements_recus), "recu": f.tn(b.quantite_recue_t),
-                "valeur": f.money(b.valeur_cad), "ges": f.ghg(b.ges_tco2e, b.ges_partiel, b.ges_tco2e is None),
+                "valeur": f.money(b.valeur_cad), "ges": f.ghg(b.ges_tco2e, b.ges_partiel, b.ges_tco2e is None, digits=2),
                 "mutualisations": str(b.mutualisations), "economie": f.money(b.economie_mutualisation_cad),
                 "total": f.money(b.total_cad), "total_row": False} for b in result.par_secteur]
     if result.par_secteur:
@@ -422,7 +384,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
         sectors.append({"cle": L["total.territoire"], "entreprises": str(len(involved)),
                         "fournies": str(t.appariements), "donne": f.tn(t.quantite_t),
                         "recues": str(t.appariements), "recu": f.tn(t.quantite_t), "valeur": f.money(t.valeur_cad),
-                        "ges": f.ghg(ghg_firms, t.ges_partiel, ghg_hidden), "mutualisations": str(memberships),
+                        "ges": f.ghg(ghg_firms, t.ges_partiel, ghg_hidden, digits=2), "mutualisations": str(memberships),
                         "economie": f.money(t.economie_mutualisation_cad), "total": f.money(t.economies_totales_cad),
                         "total_row": True})
     firms = sorted(result.entreprises, key=lambda r: (-(r.valeur_cad or 0.0), r.entreprise))
@@ -434,7 +396,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
                   "substitution": f.money(None if r.supprime else
                                           r.valeur_fournisseur_cad - r.cout_transport_cad + r.valeur_preneur_cad),
                   "mutualisation": f.money(r.economie_mutualisation_cad), "total": f.money(r.valeur_cad),
-                  "ges": f.ghg(r.ges_tco2e, r.ges_partiel, r.supprime),
+                  "ges": f.ghg(r.ges_tco2e, r.ges_partiel, r.supprime, digits=2),
                   "appariements": str(r.appariements), "mutualisations": str(r.mutualisations)} for r in firms]
 
     # offer/demand matrix: the firms most involved first, at most MATRIX_FIRMS columns
@@ -480,7 +442,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
                  "preneur": e.preneur or "—", "matiere": mat(e.matiere),
                  "quantite": f.tn(e.quantite_t) if e.type == "substitution" else "—",
                  "gain": f.money(e.gain_cad),
-                 "ges": f.ghg(e.ges_evites_tco2e, hidden=e.supprime) if e.type == "substitution" else "—",
+                 "ges": f.ghg(e.ges_evites_tco2e, hidden=e.supprime, digits=2) if e.type == "substitution" else "—",
                  "dans_territoire": L["oui"] if e.dans_territoire else L["non"],
                  "statut": i18n.statut_reglementaire(e.statut_reglementaire, lang)} for e in result.en_place]
     factors = [{"cle": u.cle, "valeur": format_sig(u.valeur, lang) + (f" {i18n.unit(u.unite, lang)}" if u.unite else ""),
@@ -512,7 +474,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
     }
 
 
-def _pistes(result: TerritoryResult, lib, lang: str, f: _Fmt) -> list[dict]:
+def _pistes(result: TerritoryResult, lib, lang: str, f: Formatter) -> list[dict]:
     """Concrete actions: who, what, how much, and the regulatory step, for the best opportunities."""
     items = []
     for m in result.appariements:
@@ -536,7 +498,7 @@ def _pistes(result: TerritoryResult, lib, lang: str, f: _Fmt) -> list[dict]:
                       d=f.km(m.distance_km), v=m.voyages)
             how_much = _t("piste.combien.substitution", lang, net=f.money(m.valeur_cad),
                           a=f.money(m.valeur_fournisseur_cad), b=f.money(m.valeur_preneur_cad),
-                          t=f.money(m.cout_transport_cad), g=f.ghg(m.ges_evites_tco2e))
+                          t=f.money(m.cout_transport_cad), g=f.ghg(m.ges_evites_tco2e, digits=2))
         items.append((m.valeur_cad, {
             "titre": _t("piste.substitution", lang, m=_material(lib, m.matiere, lang), f=m.fournisseur, p=m.preneur),
             "qui": _t("piste.qui.substitution", lang, f=m.fournisseur, s=m.flux, p=m.preneur, i=m.intrant),
@@ -556,7 +518,7 @@ def _pistes(result: TerritoryResult, lib, lang: str, f: _Fmt) -> list[dict]:
             "qui": _t("piste.qui.mutualisation", lang, membres=", ".join(mb.entreprise for mb in g.membres)),
             "quoi": _t("piste.quoi.mutualisation", lang, forme=i18n.forme(g.forme, lang),
                        m=_material(lib, g.matiere, lang), mode=i18n.mode(g.mode, lang).lower(),
-                       l=f.num(g.levees_groupe, 0)),
+                       l=f.num(g.levees_groupe, 0, False)),
             "combien": how_much,
             "demarche": [s for s in steps if s],
         }))
@@ -571,27 +533,6 @@ def _pistes(result: TerritoryResult, lib, lang: str, f: _Fmt) -> list[dict]:
     return [row for _, row in items[:PISTES_MAX]]
 
 
-def md_cell(value) -> str:
-    """Text safe in a Markdown table cell or line: `|`, newlines and HTML neutralised."""
-    text = "" if value is None else str(value)
-    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("|", "\\|").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    for ch in "*_`[]":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
-@functools.lru_cache(maxsize=2)
-def _environment(html: bool):
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
-    env = Environment(loader=PackageLoader("symbio_cli", "templates"), autoescape=html,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
-    env.filters["md"] = md_cell
-    return env
-
-
 def render_text(result: TerritoryResult, lib, fmt: str, lang: str = "fr", date: str = "") -> str:
     """The workshop report in Markdown or HTML."""
     view = _view(result, lib, lang, date)
@@ -599,8 +540,8 @@ def render_text(result: TerritoryResult, lib, fmt: str, lang: str = "fr", date: 
         from markupsafe import Markup
 
         view["carte"] = Markup(view["carte"])  # built by map_svg, every text in it escaped there
-        return _environment(True).get_template("territoire.html.j2").render(**view)
-    return _environment(False).get_template("territoire.md.j2").render(**view)
+        return environment().get_template("territoire.html.j2").render(**view)
+    return environment().get_template("territoire.md.j2").render(**view)
 
 
 def render(result: TerritoryResult, lib, fmt: str, lang: str = "fr", date: str = "") -> str:
