@@ -104,8 +104,8 @@ def valider(fichiers, overlay, fmt, strict):
     """
     import json
 
-    from symbio_cli import inventory, loader
-    from symbio_cli.errors import Problem
+    from symbio_cli import pipeline
+    from symbio_cli.errors import Problem, printable
 
     if not fichiers and overlay:  # `valider --facteurs DIR`: the overlay alone
         _library(overlay)
@@ -119,13 +119,8 @@ def valider(fichiers, overlay, fmt, strict):
         sys.exit(ExitCode.INVALID)
     for name in missing:
         results.append((name, [Problem(name, None, None, "", "fichier introuvable")]))
-    for name in files:
-        doc = loader.read(name)
-        if isinstance(doc, list):
-            results.append((name, doc))
-            continue
-        _, problems = inventory.validate(doc, lib)
-        results.append((name, problems))
+    for name in files:  # the audit's own code path: the same errors and warnings as `audit`
+        results.append((name, pipeline.audit_file(name, lib).problems))
     invalid = 0
     for name, problems in results:
         if any(p.severity == "erreur" or strict for p in problems):
@@ -146,13 +141,13 @@ def valider(fichiers, overlay, fmt, strict):
             for p in problems:
                 if fmt == "github":
                     level = "warning" if p.severity == "avertissement" else "error"
-                    attrs = f"file={_gh_property(p.file)}"
+                    attrs = f"file={_gh_property(printable(p.file))}"
                     if p.line:
                         attrs += f",line={p.line}"
                         if p.column:
                             attrs += f",col={p.column}"
                     text = (f"{p.field}: " if p.field else "") + p.message
-                    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                    text = printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
                     click.echo(f"::{level} {attrs},title=symbio::{text}")
                 else:
                     click.echo(p.format())
@@ -206,6 +201,9 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date):
     from symbio_cli.batch import run_audit
 
     files, missing = _inputs(fichiers)
+    if not files and not missing:  # like `valider`: nothing audited is a failure, not a success
+        _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + ", ".join(fichiers))
+        sys.exit(ExitCode.INVALID)
     lib = _library(overlay)
     code = run_audit(files, missing, lib, fmt=fmt, output=sortie, lang=langue,
                      jobs=jobs, date=_report_date(date), overlay=overlay)

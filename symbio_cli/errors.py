@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
+
+# C0 and C1 control characters, DEL, and the Unicode line/paragraph separators: never printed raw,
+# so that a key holding ESC sequences or a newline cannot drive a terminal or forge a diagnostic line.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: object) -> str:
+    """`text` with every control character escaped (`\\x1b`, `\\n`), for terminals and one-line diagnostics."""
+    text = str(text)
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                             else f"\\u{ord(m.group()):04x}"), text)
 
 
 def field_name(path: tuple) -> str:
@@ -58,17 +73,22 @@ class Problem:
     field: str
     message: str
     severity: str = "erreur"  # erreur | avertissement
+    code: str = ""  # a warning's code, as in the JSON report's `avertissements`
 
     def format(self) -> str:
-        """`fichier:ligne:colonne: champ: message`, the form editors and CI understand."""
-        where = self.file
+        """`fichier:ligne:colonne: champ: message`, the form editors and CI understand.
+
+        Control characters of the file name, field or message are escaped: one
+        problem is always exactly one line.
+        """
+        where = printable(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        field = f"{self.field}: " if self.field else ""
+        field = f"{printable(self.field)}: " if self.field else ""
         prefix = "avertissement: " if self.severity == "avertissement" else ""
-        return f"{where}: {prefix}{field}{self.message}"
+        return f"{where}: {prefix}{field}{printable(self.message)}"
 
     def as_dict(self) -> dict:
         """JSON form for `valider --format json`."""

@@ -61,7 +61,14 @@ def _quantity_validator(accepted: tuple, sign: str, percent: bool):
     allowed = {_SAME.get(d, d) for d in accepted}
     example = next((_EXAMPLES[d] for d in accepted if d in _EXAMPLES), "85 %" if percent else "1")
 
-    def validate(value):
+    def validate(value, info):
+        q = _read(value)
+        problem = units.bounds_problem(q.value, q.dims, getattr(info, "field_name", None) or "")
+        if problem:
+            raise PydanticCustomError("quantite", "{msg}", {"msg": problem})
+        return q
+
+    def _read(value):
         if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
             if not math.isfinite(value) or not 0 <= value <= 1:
                 raise PydanticCustomError("quantite", "pourcentage attendu (ex. 85 %)")
@@ -176,7 +183,7 @@ class Entreposage(Strict):
 def _storage(value):
     if isinstance(value, dict):
         return Entreposage.model_validate(value)
-    return _quantity_validator((AREA,), "nonnegative", False)(value)
+    return _quantity_validator((AREA,), "nonnegative", False)(value, None)
 
 
 Storage = Annotated[Union[Quantity, Entreposage], PlainValidator(_storage), WithJsonSchema({
@@ -304,7 +311,11 @@ class Inventaire(Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _version(cls, value):
-        if value != SCHEMA_VERSION or isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PydanticCustomError(
+                "version", "nombre entier attendu (ex. version: {ok}), pas « {v} »",
+                {"v": str(value).lower() if isinstance(value, bool) else value, "ok": SCHEMA_VERSION})
+        if value != SCHEMA_VERSION:
             raise PydanticCustomError(
                 "version", "version « {v} » non prise en charge : ce symbio lit la version {ok} (mettez symbio à jour ?)",
                 {"v": value, "ok": SCHEMA_VERSION})
@@ -401,9 +412,9 @@ def _problems_from(exc: ValidationError, doc: Document) -> list[Problem]:
 def _quantity_warnings(model, doc: Document, path: tuple, out: list) -> None:
     """Collect the grammar's warnings (`1,500 t`) with their positions."""
     if isinstance(model, Quantity):
-        for w in model.warnings:
+        for code, message in model.warnings:
             line, col = doc.where(path, value=True)
-            out.append(Problem(doc.file, line, col, field_name(path), w, "avertissement"))
+            out.append(Problem(doc.file, line, col, field_name(path), message, "avertissement", code))
         return
     if isinstance(model, BaseModel):
         for name in type(model).model_fields:
@@ -479,8 +490,11 @@ def _check_hypothesis(key: str, q: Quantity, lib: Library) -> str | None:
         return f"« {q.text} » : valeur négative impossible pour « {key} »"
     if not q.dims and any(word in key for word in _FRACTIONS) and not 0 <= q.value <= 1:
         return f"« {q.text} » : pourcentage entre 0 et 100 % attendu pour « {key} »"
-    if key.startswith(("masse_volumique", "enfouissement.masse_volumique", "transport.charge_utile")) and q.value == 0:
+    if key.startswith("transport.charge_utile") and q.value <= 0:
         return f"« {q.text} » : valeur strictement positive attendue pour « {key} »"
+    problem = units.bounds_problem(q.value, q.dims, key)
+    if problem:
+        return f"« {q.text} » : {problem} (« {key} »)"
     return None
 
 
@@ -633,6 +647,13 @@ def validate(doc: Document, lib: Library) -> tuple[Inventaire | None, list[Probl
         skip = {tuple(_clean_loc(err["loc"])) for err in exc.errors(include_url=False)}
     if inv is not None and units.warning_count != warned:
         _quantity_warnings(inv, doc, (), problems)
+    if inv is not None:
+        for i, f in enumerate(inv.flux):
+            if f.quantite.value == 0:
+                line, col = doc.where(("flux", i, "quantite"), value=True)
+                problems.append(Problem(doc.file, line, col, field_name(("flux", i, "quantite")),
+                                        f"flux « {f.id} » de 0 t/an : il ne compte dans aucun total "
+                                        "(retirez-le, ou donnez sa quantité)", "avertissement", "quantite_nulle"))
     errors = cross_check(doc.data, doc, lib, skip)
     problems.extend(errors)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))

@@ -47,6 +47,7 @@ MAX_BYTES = 2 * 1024 * 1024  # ~4 000 streams; composing more would take over a 
 MAX_LINES = 60_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_DIGITS = 30
 
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")} | {_IMPLICIT}
 _INT_RE = re.compile(r"^[-+]?\d+$")
@@ -147,7 +148,7 @@ def decode(raw: bytes, name: str) -> tuple[str, list[Problem]]:
         problems.append(Problem(
             name, line, None, "",
             "fichier lu en Windows-1252 (pas en UTF-8) : vérifiez les accents et enregistrez-le en UTF-8",
-            "avertissement",
+            "avertissement", "encodage",
         ))
         return raw.decode("cp1252", errors="replace"), problems
 
@@ -308,6 +309,9 @@ class _Builder:
             return None
         if value[0] in _NUMERIC_START:
             if _INT_RE.match(value):
+                if len(value) > MAX_DIGITS:  # int() of thousands of digits is slow, then refused by Python
+                    raise _Refused(node, f"nombre de {len(value.lstrip('+-'))} chiffres : trop long "
+                                         f"({MAX_DIGITS} chiffres au plus)")
                 return int(value)
             if _FLOAT_RE.match(value):
                 return float(value)

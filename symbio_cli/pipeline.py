@@ -1,17 +1,36 @@
-"""One inventory file from bytes to an AuditResult, or located problems."""
+"""One inventory file from bytes to an AuditResult, or located problems.
+
+`audit_file` is the one code path behind `audit` and `valider`: the problems it
+returns hold every error and every warning of the file (reading, numbers,
+method), so `valider --strict` fails on exactly the warnings `audit` reports,
+and the result's `avertissements` hold the same warnings, each with its line
+and column.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import re
 from dataclasses import dataclass
 
 from symbio_cli import inventory, loader, method
 from symbio_cli.errors import MethodError, Problem, field_name
 from symbio_cli.factors import Library
+from symbio_cli.result import LocatedWarning
+
+# Reports print amounts through Decimal with cents: beyond this a figure is not a real plant's, and
+# formatting would lose digits or fail. Inputs are bounded (units.bounds_problem); this guards products.
+MAX_FIGURE = 1e15
 
 
 @dataclass
 class Outcome:
-    """What happened to one input: a result, or the problems that stopped it."""
+    """What happened to one input: a result, or the problems that stopped it.
+
+    `problems` lists errors and warnings (`severity` "erreur" or "avertissement"),
+    each located `fichier:ligne:colonne`.
+    """
 
     file: str
     result: object | None
@@ -21,6 +40,59 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.result is not None
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The file's warnings, in the order of the report's `avertissements`."""
+        return [p for p in self.problems if p.severity == "avertissement"]
+
+
+def _figures(obj, path=()):
+    """(path, value) of every float of a result, nested dataclasses, tuples and dicts included."""
+    if isinstance(obj, float):
+        yield path, obj
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            yield from _figures(getattr(obj, f.name), path + (f.name,))
+    elif isinstance(obj, (tuple, list)):
+        for i, item in enumerate(obj):
+            yield from _figures(item, path + (i,))
+    elif isinstance(obj, dict):
+        for k, item in obj.items():
+            yield from _figures(item, path + (k,))
+
+
+def _out_of_range(result) -> tuple | None:
+    for path, value in _figures(result):
+        if not math.isfinite(value) or abs(value) > MAX_FIGURE:
+            return path
+    return None
+
+
+_PARENT = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
+
+
+class _Places:
+    """Line and column of a warning's `champ` (`flux[0].gestion.collecte`) in the document."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.by_name: dict | None = None
+
+    def __call__(self, champ: str) -> tuple[int | None, int | None]:
+        if not champ:
+            return None, None
+        if self.by_name is None:
+            self.by_name = {field_name(p): p for p in self.doc.keys}
+        name = champ
+        while name:
+            if name in self.by_name:
+                return self.doc.where(self.by_name[name], value=False)
+            shorter = _PARENT.sub("", name)
+            if shorter == name:
+                break
+            name = shorter
+        return None, None
 
 
 def audit_file(path: str, lib: Library) -> Outcome:
@@ -37,4 +109,18 @@ def audit_file(path: str, lib: Library) -> Outcome:
         line, col = doc.where(exc.path, value=True)
         problems.append(Problem(path, line, col, field_name(exc.path), exc.message))
         return Outcome(path, None, problems)
+    bad = _out_of_range(result)
+    if bad is not None:
+        problems.append(Problem(path, None, None, "", (
+            "résultat hors des bornes imprimables (plus de 10^15 $, t ou m³ par an) : "
+            "vérifiez les quantités, prix et levées de l'inventaire")))
+        return Outcome(path, None, problems)
+    located = [LocatedWarning(p.code or "saisie", p.message, p.field, p.line, p.column)
+               for p in problems if p.severity == "avertissement"]
+    where = _Places(doc)
+    for w in result.avertissements:
+        line, col = where(w.champ)
+        located.append(LocatedWarning(w.code, w.message, w.champ, line, col))
+        problems.append(Problem(path, line, col, w.champ, w.message, "avertissement", w.code))
+    result = dataclasses.replace(result, avertissements=tuple(located))
     return Outcome(path, result, problems, inv)

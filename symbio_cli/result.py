@@ -176,6 +176,14 @@ class Warning_:
 
 
 @dataclass(frozen=True)
+class LocatedWarning(Warning_):
+    """A warning of one inventory file, with the line and column it points at (None: the whole file)."""
+
+    ligne: int | None = None
+    colonne: int | None = None
+
+
+@dataclass(frozen=True)
 class AuditResult:
     """Everything an audit computed; views only format it."""
 

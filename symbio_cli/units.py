@@ -55,8 +55,10 @@ _GHG_RE = re.compile(
     r"\b(t|kg|tonnes?)\s*(?:CO2e|CO₂e|CO2\s*-?\s*éq\.?|éq\.?\s*CO2|CO2eq|CO2-eq)",
     re.IGNORECASE,
 )
+# Dashes that word processors put where a minus was typed (en dash from Word, U+2212 minus…).
+TYPOGRAPHIC_MINUS = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
 _NUMBER_RE = re.compile(
-    r"(?P<sign>[-+−]?)\s*(?P<int>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])|[0-9]+)"
+    r"(?P<sign>[-+" + TYPOGRAPHIC_MINUS + r"]?)\s*(?P<int>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])|[0-9]+)"
     r"(?:[.,](?P<frac>[0-9]+))?"
 )
 _NAME_RE = re.compile(r"^(?P<name>[^\d²³^]+?)(?:\^?(?P<exp>[123])|(?P<sup>[²³]))?$")
@@ -69,7 +71,7 @@ class Quantity:
     value: float
     dims: frozenset  # of (dimension name, exponent)
     text: str = field(default="", compare=False)
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (code, French message)
 
     def __float__(self) -> float:
         return self.value
@@ -172,6 +174,47 @@ def table_source() -> str:
     return "\n".join(lines) + "\n"
 
 
+# Units that invoices use and symbio does not take, with what to write instead. The hint names the
+# unit a Québec invoice means (a "ton" is a short ton, a "verge" of container a cubic yard).
+_TONS = "« tc » (tonne courte de 907 kg, celle des factures en « tons ») ou « t » (tonne métrique)"
+_CUBIC_YARDS = "« vg³ » (verge cube, 0,765 m³ : la taille des conteneurs)"
+_GALLONS = ("« L » (litres : 1 gal US = 3,785 L, 1 gal impérial = 4,546 L) ; un résidu liquide demande "
+            "aussi sa masse volumique (ex. masse_volumique: 0,9 kg/L)")
+_ENERGY = ("les échanges d'énergie, de chaleur et de vapeur sont hors du champ de symbio "
+           "(matières résiduelles seulement)")
+_UNIT_HINTS: dict[str, str] = {
+    **dict.fromkeys(("ton", "tons", "short ton", "short tons", "st", "tn"), _TONS),
+    **dict.fromkeys(("verge", "verges", "verge cube", "verges cubes", "verge cubique", "verges cubiques",
+                     "vgs", "cu yd", "cu yds", "cu yard", "cu yards", "cubic yard", "cubic yards", "yard cube",
+                     "yards cubes", "yd cu", "cy", "cyd", "cyds", "yards", "yard", "verg"), _CUBIC_YARDS),
+    **dict.fromkeys(("gal", "gals", "gallon", "gallons", "gal us", "gal imp", "gallon us", "gallons us",
+                     "gallon imperial", "gallons imperiaux", "gpm", "usg"), _GALLONS),
+    **dict.fromkeys(("j", "kj", "mj", "gj", "tj", "wh", "kwh", "mwh", "gwh", "btu", "mbtu", "mmbtu",
+                     "therm", "thermie", "thermies", "w", "kw", "mw", "gw", "cal", "kcal", "ch", "hp"), None),
+}
+
+
+def _unit_hint(text: str) -> str | None:
+    """The message for a unit of the hint table (case, accents and dots ignored), or None."""
+    key = " ".join(unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+                   .replace(".", " ").lower().split())
+    if key not in _UNIT_HINTS:
+        return None
+    hint = _UNIT_HINTS[key]
+    if hint is None:
+        return f"« {text} » est une unité d'énergie ou de puissance : {_ENERGY}"
+    if hint is _GALLONS:
+        return f"unité « {text} » non acceptée : écrivez le volume en {hint}"
+    if hint is _TONS:
+        return f"unité « {text} » ambiguë : écrivez {hint}"
+    return f"unité « {text} » non acceptée : écrivez {hint}"
+
+
+def _same_word(a: str, b: str) -> bool:
+    """True when a hint would only repeat what was typed."""
+    return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
+
+
 def _lookup(name: str) -> str:
     """Canonical pint name of a French unit name, or a QuantityError with a hint."""
     if name in _ALIASES:
@@ -181,9 +224,13 @@ def _lookup(name: str) -> str:
     for candidate in (folded, folded.lower() if len(folded) > 2 else folded):
         if candidate in _ALIASES:
             return _ALIASES[candidate]
-    hint = difflib.get_close_matches(name, list(_ALIASES) + ["%", "vg³", "m³", "m²"], n=1, cutoff=0.6)
-    if not hint and folded.lower() in _ALIASES:  # `T`, `M`: case matters, say which one exists
-        hint = [folded.lower()]
+    special = _unit_hint(name)
+    if special:
+        raise QuantityError(special)
+    choices = [c for c in list(_ALIASES) + ["%", "vg³", "m³", "m²"] if not _same_word(c, name)]
+    hint = difflib.get_close_matches(name, choices, n=1, cutoff=0.75)
+    if not hint and folded.lower() in _ALIASES and not _same_word(folded.lower(), name):
+        hint = [folded.lower()]  # `T`, `M`: case matters, say which one exists
     msg = f"unité inconnue « {name} »"
     if hint:
         msg += f" (vouliez-vous dire « {hint[0]} » ?)"
@@ -216,29 +263,68 @@ def parse_unit(text: str) -> tuple[float, frozenset]:
     if len(parts) > 4:
         raise QuantityError(f"unité trop complexe « {text} »")
     canonical: list[tuple[str, int]] = []
+    every = 1.0  # `1/2 semaines`: a number under the bar means "every N units"
     for i, part in enumerate(parts):
-        words = [w for w in re.split(r"[\s·*.]+", part) if w]
+        words = [w for w in re.split(r"[\s·*]+|\.(?!\d)", part) if w]
         if not words:
             if i == 0 and len(parts) > 1:  # `1/semaine`: nothing above the bar
                 continue
             raise QuantityError(f"unité incomplète « {text} »")
+        if i > 0 and _EVERY_N.match(words[0]):
+            n = float(words[0].replace(",", "."))
+            if not 0 < n <= 10_000:
+                raise QuantityError(f"« /{words[0]} » : un nombre entre 0 et 10 000 est attendu sous la barre "
+                                    "(ex. 1/2 semaines : une fois aux deux semaines)")
+            every *= n
+            words = words[1:]
+            if not words:
+                raise QuantityError(f"unité attendue après « /{part.strip()} » (ex. 1/2 semaines)")
         if len(words) > 3:
             raise QuantityError(f"unité trop complexe « {text} »")
         sign = 1 if i == 0 else -1
+        whole = " ".join(words)
+        if len(words) > 1 and whole in _ALIASES:  # `tonne métrique`
+            canonical.append((_ALIASES[whole], sign))
+            continue
+        special = _unit_hint(whole)
+        if special and (len(words) > 1 or words[0] not in _ALIASES):
+            raise QuantityError(special)
         for word in words:
             if word in _PERCENT:
                 raise QuantityError("« % » s'écrit seul (ex. 85 %)")
             name, exp = _factor(word)
             canonical.append((name, sign * exp))
-    return _convert(tuple(canonical))
+    factor, dimension = _convert(tuple(canonical))
+    return factor / every, dimension
 
 
-def parse_number(text: str) -> tuple[float, str, list[str]]:
-    """Read the number at the start of `text`: value, rest of text, warnings."""
+_EVERY_N = re.compile(r"^\d{1,5}(?:[.,]\d{1,3})?$")
+# `aux 2 semaines`, `toutes les deux semaines`, `chaque mois`: "every N units", read as `1/N unités`.
+_NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+                 "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20}
+_EVERY_RE = re.compile(r"(?:^|(?<=\s))(?:aux|à\s+tous\s+les|à\s+toutes\s+les|toutes\s+les|tous\s+les|chaque)"
+                       r"\s+(?:(?P<n>\d{1,5}(?:[.,]\d{1,3})?|" + "|".join(_NUMBER_WORDS) + r")\s+)?(?=\S)",
+                       re.IGNORECASE)
+
+
+def _every(text: str) -> str:
+    """`aux 2 semaines` → `1/2 semaines`; `1 levée toutes les 3 semaines` → `1 levée/3 semaines`."""
+    m = _EVERY_RE.search(text)
+    if not m:
+        return text
+    n = m.group("n")
+    if n and n.lower() in _NUMBER_WORDS:
+        n = str(_NUMBER_WORDS[n.lower()])
+    head = text[:m.start()].strip()
+    return (head or "1") + "/" + (f"{n} " if n else "") + text[m.end():]
+
+
+def parse_number(text: str) -> tuple[float, str, list[tuple[str, str]]]:
+    """Read the number at the start of `text`: value, rest of text, warnings as (code, message)."""
     m = _NUMBER_RE.match(text)
     if not m:
         raise QuantityError(f"nombre attendu au début de « {text} »")
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []
     integer = re.sub(r"[ \u00a0\u202f]", "", m.group("int"))
     if len(integer) > MAX_INT_DIGITS:
         raise QuantityError(f"nombre trop grand « {m.group(0)} »")
@@ -247,12 +333,18 @@ def parse_number(text: str) -> tuple[float, str, list[str]]:
     if sep == "," and len(frac) == 3 and int(integer) != 0 and " " not in m.group("int"):
         grouped = f"{integer} {frac}"
         decimal = f"{integer},{frac.rstrip('0')}".rstrip(",")
-        warnings.append(
-            f"« {m.group(0).strip()} » est lu comme {decimal} (virgule décimale) ; "
-            f"pour des milliers, écrivez « {grouped} »"
-        )
+        warnings.append((
+            "lecture_nombre",
+            (f"« {m.group(0).strip()} » est lu comme {decimal} (virgule décimale) ; "
+             f"pour des milliers, écrivez « {grouped} »")))
     value = float(f"{integer}.{frac}" if frac else integer)
-    if m.group("sign") in ("-", "−"):
+    sign = m.group("sign")
+    if sign and sign in TYPOGRAPHIC_MINUS:
+        warnings.append((
+            "signe_moins",
+            (f"« {sign} » (tiret typographique U+{ord(sign):04X}) lu comme un signe moins : "
+             f"écrivez « -{text[m.end('sign'):].strip()} » avec le trait d'union du clavier")))
+    if sign and sign != "+":
         value = -value
     rest = text[m.end():]
     if re.match(r"[eE][-+]?\d", rest):
@@ -289,7 +381,7 @@ def _parse(text: object) -> Quantity:
         raise QuantityError("quantité attendue sous forme de texte (ex. 18 t/mois)")
     if len(text) > MAX_LENGTH:
         raise QuantityError(f"quantité trop longue ({len(text)} caractères, {MAX_LENGTH} au plus)")
-    stripped = text.strip()
+    stripped = _every(text.strip())
     value, rest, warnings = parse_number(stripped)
     factor, dimension = parse_unit(rest)
     return Quantity(value * factor, dimension, text, tuple(warnings))
@@ -338,6 +430,79 @@ def display(value: float, d: frozenset) -> tuple[float, str]:
         base = CANONICAL_LABELS.get(rest, describe(rest)) or "1"
         return value * 1000, f"{base}/km"
     return value, label(d)
+
+
+# ---------------------------------------------------------------------------
+# Bounds: what a plant's inventory (or a factor overlay) can say. Beyond them a value is a typo or a unit
+# slip, and a product of two of them would no longer print to the cent in a report.
+
+_LIMITS = {  # largest magnitude, in canonical units
+    dims(mass=1, time=-1): 1e9,  # t/an: a thousand times the largest plants
+    dims(length=3, time=-1): 1e10,
+    dims(mass=1): 1e6,
+    dims(length=3): 1e5,
+    dims(length=2): 1e8,
+    dims(length=1): 1e8,  # m: 100 000 km
+    dims(currency=1): 1e12,
+    dims(currency=1, time=-1): 1e12,
+    dims(currency=1, mass=-1): 1e7,
+    dims(mass=1, length=-3): 100.0,
+    dims(time=-1): 1e6,  # lifts per year: two a minute
+    dims(lift=1, time=-1): 1e6,
+    DIMENSIONLESS: 1e6,
+}
+DEFAULT_LIMIT = 1e12
+SMALLEST = 1e-15  # a non-zero magnitude below this is a typo or a denormal float
+# Rates that divide a capacity: zero, a denormal or an absurd value makes collection free or infinite.
+# kind -> (lowest, highest, lowest as text, highest as text, what it is)
+RATE_BOUNDS = {
+    "taux_remplissage": (0.01, 1.0, "1 %", "100 %", "taux de remplissage"),
+    "compaction": (0.1, 100.0, "0,1", "100", "ratio de compaction"),
+    "masse_volumique": (0.001, 100.0, "1 kg/m³", "100 t/m³", "masse volumique"),
+}
+_POSITIVE = ("charge_utile", "charge_voyage", "contenant")
+
+
+def rate_kind(name: str) -> str | None:
+    """The bounded rate a field name or factor key stands for (`collecte.taux_remplissage`), or None."""
+    for kind in RATE_BOUNDS:
+        if kind in name:
+            return kind
+    return None
+
+
+def bounds_problem(value: float, d: frozenset, name: str = "") -> str | None:
+    """What is wrong with a value's magnitude, in French, or None.
+
+    `value` is in canonical units, `d` its dimension, `name` the field or factor key
+    (`taux_remplissage`, `collecte.taux_remplissage`, `masse_volumique.carton`): fill rates,
+    compaction and densities must be strictly positive and plausible; every other value is bounded
+    by its dimension. Used by the inventory, its `hypotheses:` and factor overlays alike.
+    """
+    if not math.isfinite(value):
+        return "nombre fini attendu"
+    kind = rate_kind(name)
+    if kind is not None:
+        low, high, low_text, high_text, what = RATE_BOUNDS[kind]
+        if value <= 0:
+            return f"valeur strictement positive attendue : un {what} nul rendrait la collecte gratuite ou impossible"
+        if value < low:
+            return f"valeur trop petite : {what} de {low_text} au moins"
+        if value > high:
+            return f"valeur trop grande : {what} de {high_text} au plus"
+        return None
+    if value <= 0 and any(p in name for p in _POSITIVE):
+        return "valeur strictement positive attendue"
+    magnitude = abs(value)
+    if 0 < magnitude < SMALLEST:
+        return "valeur trop petite (erreur de frappe ?)"
+    limit = _LIMITS.get(d, DEFAULT_LIMIT)
+    if magnitude > limit:
+        from symbio_cli.numbers import message_number
+
+        shown, unit = display(limit, d)
+        return f"valeur hors des bornes : {message_number(shown)}{' ' + unit if unit else ''} au plus (erreur de frappe ou d'unité ?)"
+    return None
 
 
 if __name__ == "__main__":  # regenerate the frozen table from pint

@@ -57,8 +57,9 @@ def test_init_writes_a_file_that_validates(tmp_path):
     assert str(path) in result.stderr
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
-    check = run("valider", "--strict", path)
-    assert check.stdout == ""
+    check = run("valider", path)
+    assert "erreur" not in check.stdout  # valid; warnings of the audit are allowed
+    assert all(": avertissement: " in line for line in check.stdout.splitlines())
 
 
 def test_init_default_name(tmp_path, monkeypatch):

@@ -179,23 +179,40 @@ def test_the_whole_bad_folder_is_refused_in_one_batch():
         assert f"{BAD / name}.yaml:" in result.stdout, name
 
 
+def _audit_warnings(path) -> list[str]:
+    """The warnings of `symbio audit PATH -f json`, as `valider` prints them."""
+    data = json.loads(run("audit", path, "-f", "json", "--date", "2026-01-01").stdout)
+    lines = []
+    for w in data["avertissements"]:
+        where = str(path) + "".join(f":{n}" for n in (w["ligne"], w["colonne"]) if n is not None)
+        lines.append(f"{where}: avertissement: " + (f"{w['champ']}: " if w["champ"] else "") + w["message"])
+    return lines
+
+
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: str(p.relative_to(EXEMPLES)))
-def test_example_is_valid_without_warning(path):
+def test_example_is_valid_and_valider_prints_exactly_the_audit_warnings(path):
     result = run("valider", path)
-    assert result.stdout == "", result.stdout
     assert "1 inventaire(s) valide(s)" in result.stderr
+    assert "erreur" not in result.stdout
+    printed = result.stdout.splitlines()
+    assert sorted(printed) == sorted(_audit_warnings(path))
+    # --strict fails exactly when audit has something to say
+    run("valider", "--strict", path, code=1 if printed else 0)
 
 
 def test_examples_folder_is_valid():
     result = run("valider", EXEMPLES)
-    assert result.stdout == ""
     n = len(example_files())
     assert n >= 12
     assert f"{n} inventaire(s) valide(s)" in result.stderr
+    assert all(": avertissement: " in line for line in result.stdout.splitlines())
 
 
-def test_examples_folder_is_valid_in_strict_mode():
-    run("valider", "--strict", EXEMPLES)
+def test_strict_mode_counts_the_examples_that_have_audit_warnings():
+    warned = sum(1 for p in example_files() if _audit_warnings(p))
+    result = run("valider", "--strict", EXEMPLES, code=1 if warned else 0)
+    if warned:
+        assert f"{warned} inventaire(s) invalide(s) sur {len(example_files())}" in result.stderr
 
 
 def test_batch_with_good_and_bad_files_exits_1_and_reports_both():
@@ -203,7 +220,7 @@ def test_batch_with_good_and_bad_files_exits_1_and_reports_both():
     bad = BAD / "negatif.yaml"
     result = run("valider", good, bad, code=1)
     assert f"{bad}:11:15: flux[0].quantite: valeur négative interdite ici" in result.stdout
-    assert str(good) not in result.stdout
+    assert all(": avertissement: " in line for line in result.stdout.splitlines() if line.startswith(str(good)))
     assert "1 inventaire(s) invalide(s) sur 2" in result.stderr
     payload = json.loads(run("valider", "--format", "json", good, bad, code=1).stdout)
     valid = {f["fichier"]: f["valide"] for f in payload["fichiers"]}
@@ -226,8 +243,21 @@ def test_format_json():
 
 
 def test_format_json_of_a_valid_file():
-    payload = json.loads(run("valider", "--format", "json", EXEMPLES / "usine.yaml").stdout)
-    assert payload["fichiers"] == [{"fichier": str(EXEMPLES / "usine.yaml"), "valide": True, "problemes": []}]
+    path = EXEMPLES / "mrc-cote-de-beaupre" / "ferme-ange-gardien.yaml"
+    assert _audit_warnings(path) == []
+    payload = json.loads(run("valider", "--format", "json", path).stdout)
+    assert payload["fichiers"] == [{"fichier": str(path), "valide": True, "problemes": []}]
+
+
+def test_format_json_lists_the_audit_warnings_of_a_valid_file():
+    path = EXEMPLES / "usine.yaml"
+    payload = json.loads(run("valider", "--format", "json", path).stdout)
+    [entry] = payload["fichiers"]
+    assert entry["valide"] is True
+    audit = json.loads(run("audit", path, "-f", "json", "--date", "2026-01-01").stdout)["avertissements"]
+    assert [(p["ligne"], p["colonne"], p["champ"], p["message"]) for p in entry["problemes"]] == \
+        [(w["ligne"], w["colonne"], w["champ"], w["message"]) for w in audit]
+    assert {p["gravite"] for p in entry["problemes"]} == {"avertissement"}
 
 
 def test_format_github():

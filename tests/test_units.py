@@ -63,7 +63,8 @@ def test_values_in_canonical_units(text, value):
 def test_comma_with_three_digits_is_a_decimal_with_a_warning():
     r = q("1,500 t")
     assert r.value == pytest.approx(1.5)
-    [warning] = r.warnings
+    [(code, warning)] = r.warnings
+    assert code == "lecture_nombre"
     assert "1,5" in warning and "1 500" in warning
 
 

@@ -422,6 +422,11 @@ REPARTITIONS = {
 WARNING_CODES = {
     "conteneur_inutilise": ("Conteneur inutilisé", "Unused container"),
     "cout_partenaire_estime": ("Coût d'un partenaire estimé", "Partner cost estimated"),
+    "encodage": ("Fichier en Windows-1252", "Windows-1252 file"),
+    "lecture_nombre": ("Virgule lue comme décimale", "Comma read as a decimal mark"),
+    "quantite_nulle": ("Flux nul", "Zero stream"),
+    "saisie": ("Saisie", "Input"),
+    "signe_moins": ("Tiret lu comme un signe moins", "Dash read as a minus sign"),
     "facteur_annee": ("Facteur d'une autre année", "Factor from another year"),
     "facteur_manquant": ("Facteur manquant", "Missing factor"),
     "facteur_regional_absent": ("Valeur provinciale utilisée", "Province-wide value used"),

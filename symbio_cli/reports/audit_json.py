@@ -28,6 +28,12 @@ def _stream(s) -> dict:
     return out
 
 
+def _warning(w) -> dict:
+    """`code`, `message`, `champ`, and where the inventory file says it (`ligne`, `colonne`, or null)."""
+    return {"code": w.code, "message": w.message, "champ": w.champ,
+            "ligne": getattr(w, "ligne", None), "colonne": getattr(w, "colonne", None)}
+
+
 def to_dict(result: AuditResult, date: str) -> dict:
     """The report as a plain dict, in the contract's key order."""
     return {
@@ -43,7 +49,7 @@ def to_dict(result: AuditResult, date: str) -> dict:
         "totaux": vars(result.totaux),
         "politique": [vars(p) for p in result.politique],
         "facteurs_utilises": [vars(f) for f in result.facteurs_utilises],
-        "avertissements": [vars(w) for w in result.avertissements],
+        "avertissements": [_warning(w) for w in result.avertissements],
     }
 
 

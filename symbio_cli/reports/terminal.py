@@ -14,6 +14,7 @@ import os
 import sys
 
 from symbio_cli import i18n
+from symbio_cli.errors import printable
 from symbio_cli.numbers import format_money
 from symbio_cli.reports.audit import figures
 from symbio_cli.result import AuditResult
@@ -43,7 +44,7 @@ def render_summary(result: AuditResult, lang: str = "fr", file=None, width: int 
     table.add_column(ratio=1)
     for fig in figures(result, lang):
         style = "bold green" if fig["id"] == "economies" else "bold"
-        table.add_row(Text(fig["label"]), Text(fig["value"], style=style), Text(fig["detail"], style="dim"))
+        table.add_row(Text(fig["label"]), Text(fig["value"], style=style), Text(printable(fig["detail"]), style="dim"))
     quick = result.totaux.potentiel_redimensionnement_cad
     lines = [table]
     if quick > 0:
@@ -54,8 +55,12 @@ def render_summary(result: AuditResult, lang: str = "fr", file=None, width: int 
         label = i18n.text("s.avertissements", lang)
         sep = "\u00a0: " if lang == "fr" else ": "
         lines.append(Text(f"{label}{sep}{len(result.avertissements)}", style="yellow"))
+        for w in result.avertissements:  # every one: a user must not need the report to see them
+            line = getattr(w, "ligne", None)
+            where = f"{printable(w.champ)}" + (f" (l. {line})" if line else "")
+            lines.append(Text(f"• {where + sep if w.champ else ''}{printable(w.message)}", style="yellow"))
     from rich.console import Group
 
-    title = Text(f"symbio — {result.entreprise['nom']} ({result.annee})", style="bold")
+    title = Text(f"symbio — {printable(result.entreprise['nom'])} ({result.annee})", style="bold")
     subtitle = Text(i18n.text("resume.unites", lang, annee=result.annee), style="dim")
     console.print(Panel(Group(*lines), title=title, subtitle=subtitle, expand=False))
