@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import run
 
-from symbio_cli import factors, pipeline, terminal, units
+from symbio_cli import factors, pipeline, units
+from symbio_cli.reports import terminal
 
 DATA = Path(__file__).resolve().parent / "data" / "saisie"
 DATE = "2026-01-01"
