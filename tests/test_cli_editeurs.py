@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import EXEMPLES, ROOT, run
 
 WORKFLOW = """\
@@ -87,7 +86,7 @@ def test_valider_without_the_option_still_judges_every_file(tmp_path):
 def _complete(words: str, cword: int, cwd: Path) -> str:
     env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": str(cword), "_SYMBIO_COMPLETE": "bash_complete"}
     env = {k: v for k, v in env.items() if not k.startswith("PYTEST")}
-    proc = subprocess.run([sys.executable, "-m", "symbio_cli"], capture_output=True, text=True, env=env,
+    proc = subprocess.run([sys.executable, "-m", "symbio_cli"], capture_output=True, text=True, env=env, check=False,
                           cwd=cwd, timeout=60)
     return proc.stdout
 
@@ -107,7 +106,7 @@ def test_bash_completion_script_falls_back_to_file_names():
     script = run("completion", "bash").stdout
     assert "complete -o nosort -o default -F" in script
     if shutil.which("bash"):
-        assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
+        assert subprocess.run(["bash", "-n"], input=script, text=True, check=False).returncode == 0
 
 
 @pytest.mark.parametrize("args", [(), ("audit",), ("valider",), ("territoire",), ("schema",), ("init",)])
