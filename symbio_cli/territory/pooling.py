@@ -199,7 +199,7 @@ class _Bucket:
 
     def _member(self, n: Node, alone: float, share: float) -> Member:
         ctx = self.ctx
-        return Member(ctx.names[n.firm], ctx.firms[n.firm].flux[n.stream].id, n.cont.levees, n.volume,
+        return Member(ctx.names[n.firm], ctx.stream_id(n.firm, n.stream), n.cont.levees, n.volume,
                       alone, share, alone - share, i_entreprise=n.firm)
 
     def _maxdist(self, nodes: list[Node]) -> float:
