@@ -42,7 +42,7 @@ def test_anonymiser_publishes_no_stream_id_nor_name(tmp_path, fmt, lang):
     assert "-secret-" in clear  # the ids are published without --anonymiser
     text = run("territoire", folder, "-f", fmt, "--langue", lang, "--anonymiser").stdout
     assert "secret" not in text and "confidentiel" not in text
-    assert "bois_residus #1" in text or "bois\\_residus #1" in text  # the material and a rank stand for the id
+    assert text.replace("\\", "").count("bois_residus #1")  # the material and a rank stand for the id
 
 
 def test_the_red_team_repro_no_longer_names_the_sawmill():
