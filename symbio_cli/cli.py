@@ -50,7 +50,7 @@ def _inputs(paths: tuple[str, ...]) -> tuple[list[str], list[str]]:
 
 
 class _Jobs(click.IntRange):
-    name = "nombre entier"
+    name = "nombre entier ≥ 1"
 
 
 facteurs_option = click.option(
@@ -91,15 +91,12 @@ def main(verbose: bool = False) -> None:
 
 
 @main.command("valider", context_settings=CONTEXT)
-@click.argument("fichiers", nargs=-1, metavar="FICHIER…", type=click.Path())
+@click.argument("fichiers", nargs=-1, metavar="FICHIER…")
 @facteurs_option
 @click.option("--format", "fmt", type=click.Choice(["texte", "json", "github"]), default="texte",
               show_default=True, help="texte : une ligne par problème ; github : annotations ::error.")
 @click.option("--strict", is_flag=True, help="Les avertissements comptent comme des erreurs.")
-@click.option("--inventaires-seulement", "only_inventories", is_flag=True,
-              help="Sauter les fichiers YAML qui ne sont pas des inventaires (sans clés « version » et "
-                   "« flux » au premier niveau), ex. flux GitHub ; le crochet pre-commit l'utilise.")
-def valider(fichiers, overlay, fmt, strict, only_inventories):
+def valider(fichiers, overlay, fmt, strict):
     """Valider des inventaires (fichiers, dossiers, motifs) sans rien calculer.
 
     Sortie : une ligne « fichier:ligne:colonne: champ: message » par problème.
@@ -115,19 +112,6 @@ def valider(fichiers, overlay, fmt, strict, only_inventories):
         _err(f"facteurs valides : {overlay}")
         sys.exit(ExitCode.OK)
     files, missing = _inputs(fichiers)
-    skipped = 0
-    if only_inventories:
-        from symbio_cli.files import looks_like_inventory
-
-        kept = [f for f in files if looks_like_inventory(f)]
-        skipped = len(files) - len(kept)
-        files = kept
-        if skipped:
-            _err(f"{skipped} fichier(s) YAML sauté(s) : pas des inventaires "
-                 "(clés « version » et « flux » absentes du premier niveau)")
-        if not files and not missing:
-            _err("aucun inventaire à valider")
-            sys.exit(ExitCode.OK)
     lib = _library(overlay)
     results = []
     if not files and not missing:
@@ -194,10 +178,10 @@ def _report_date(date: str | None) -> str:
 
 
 @main.command("audit", context_settings=CONTEXT)
-@click.argument("fichiers", nargs=-1, metavar="FICHIER…", type=click.Path())
+@click.argument("fichiers", nargs=-1, metavar="FICHIER…")
 @click.option("-f", "--format", "fmt", type=click.Choice(["md", "html", "json"]), default=None,
               help="Format du rapport (md par défaut).")
-@click.option("-o", "--sortie", metavar="FICHIER|DOSSIER", type=click.Path(),
+@click.option("-o", "--sortie", metavar="FICHIER|DOSSIER",
               help="Fichier du rapport, ou dossier (un rapport par inventaire).")
 @click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Langue du rapport.")
@@ -205,10 +189,7 @@ def _report_date(date: str | None) -> str:
 @click.option("-j", "--jobs", type=_Jobs(min=1), default=None,
               help="Processus en parallèle pour un lot (défaut : nombre de cœurs).")
 @click.option("--date", metavar="AAAA-MM-JJ", help="Date imprimée dans le rapport (reproductibilité).")
-@click.option("--csv", "csv_dialect", type=click.Choice(["rfc", "excel-fr"]), default="rfc", show_default=True,
-              help="sommaire.csv d'un lot : rfc (virgules, point décimal, pour les programmes) ou excel-fr "
-                   "(« ; », virgule décimale, BOM UTF-8, pour Excel en français).")
-def audit(fichiers, fmt, sortie, langue, overlay, jobs, date, csv_dialect):
+def audit(fichiers, fmt, sortie, langue, overlay, jobs, date):
     """Auditer des inventaires : coûts, gains, enfouissement évité, GES et taux.
 
     \b
@@ -217,8 +198,6 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date, csv_dialect):
       symbio audit usine.yaml -f html -o rapport.html
       symbio audit clients/ -o rapports/           un rapport par inventaire
     """
-    import glob
-
     from symbio_cli.batch import run_audit
 
     files, missing = _inputs(fichiers)
@@ -226,27 +205,20 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date, csv_dialect):
         _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + ", ".join(fichiers))
         sys.exit(ExitCode.INVALID)
     lib = _library(overlay)
-    folder_input = any(os.path.isdir(p) or (glob.has_magic(p) and not os.path.exists(p)) for p in fichiers)
-    code = run_audit(files, missing, lib, fmt=fmt, output=sortie, lang=langue, jobs=jobs, date=_report_date(date),
-                     overlay=overlay, folder_input=folder_input, csv_dialect=csv_dialect)
+    code = run_audit(files, missing, lib, fmt=fmt, output=sortie, lang=langue,
+                     jobs=jobs, date=_report_date(date), overlay=overlay)
     sys.exit(code)
 
 
 @main.command("schema", context_settings=CONTEXT)
 @click.option("-o", "--sortie", type=click.Path(dir_okay=False), help="Écrire le schéma dans ce fichier.")
-@facteurs_option
-def schema(sortie, overlay):
-    """Afficher le schéma JSON (draft-07) de l'inventaire, pour les éditeurs.
-
-    Avec --facteurs, les matières, régions et clés de facteurs de la surcouche
-    s'ajoutent aux listes de valeurs connues.
-    """
+def schema(sortie):
+    """Afficher le schéma JSON (draft-07) de l'inventaire, pour les éditeurs."""
     import json
 
     from symbio_cli.inventory import json_schema
 
-    lib = _library(overlay) if overlay else None
-    text = json.dumps(json_schema(lib), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if sortie:
         from symbio_cli.files import write_output
 
@@ -298,7 +270,7 @@ def facteurs_cmd(cle, overlay, fmt):
 
 
 @main.command("init", context_settings=CONTEXT)
-@click.argument("fichier", required=False, default="usine.yaml", metavar="[FICHIER]", type=click.Path(dir_okay=False))
+@click.argument("fichier", required=False, default="usine.yaml", metavar="[FICHIER]")
 @click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe.")
 def init(fichier, force):
     """Écrire un inventaire commenté à remplir (par défaut usine.yaml)."""
@@ -324,20 +296,6 @@ def init(fichier, force):
     _err(f"inventaire écrit dans {fichier} ; remplissez-le, puis : symbio valider {fichier}")
 
 
-def _bash_keeps_file_names() -> None:
-    """Bash completion falls back to file names (`complete -o default`) when symbio proposes nothing."""
-    from click.shell_completion import BashComplete, add_completion_class
-
-    class Bash(BashComplete):
-        source_template = BashComplete.source_template.replace(
-            "complete -o nosort -F", "complete -o nosort -o default -F")
-
-    add_completion_class(Bash, "bash")
-
-
-_bash_keeps_file_names()
-
-
 @main.command("completion", context_settings=CONTEXT)
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]), default="bash")
 def completion(shell):
@@ -350,10 +308,10 @@ def completion(shell):
 
 
 @main.command("territoire", context_settings=CONTEXT)
-@click.argument("fichiers", nargs=-1, metavar="FICHIER…", type=click.Path())
+@click.argument("fichiers", nargs=-1, metavar="FICHIER…")
 @click.option("-f", "--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default=None,
               help="Format du rapport (md par défaut ; sinon d'après l'extension de -o).")
-@click.option("-o", "--sortie", metavar="FICHIER", type=click.Path(),
+@click.option("-o", "--sortie", metavar="FICHIER",
               help="Fichier du rapport (un dossier : territoire.<format> dedans). Défaut : la sortie standard.")
 @click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Langue du rapport.")
@@ -369,14 +327,11 @@ def completion(shell):
 @click.option("--anonymiser", is_flag=True,
               help="Codes stables au lieu des noms ; aucun total de moins de 3 entreprises "
                    "(la variable SYMBIO_SEL rend les codes impossibles à deviner d'après les noms).")
-@click.option("--descendre", is_flag=True,
-              help="Proposer aussi les appariements qui font descendre un flux dans la hiérarchie des 3RV-E "
-                   "(un flux recyclé aujourd'hui envoyé en chaudière), avec un avertissement.")
 @click.option("--date", metavar="AAAA-MM-JJ", help="Date imprimée dans le rapport (reproductibilité).")
 @click.option("-j", "--jobs", type=_Jobs(min=1), default=None,
               help="Processus pour lire et auditer les inventaires (défaut : les cœurs, dès 50 fichiers).")
 def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, repartition, attribution,
-               anonymiser, descendre, date, jobs):
+               anonymiser, date, jobs):
     """Synergies d'un territoire (une MRC) : substitutions, mutualisations, carte, pistes d'atelier.
 
     \b
@@ -407,7 +362,7 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
     options = territory.Options(
         rayon_km=number(rayon, "--rayon", 0, 1000), rayon_partage_km=number(rayon_partage, "--rayon-partage", 0, 100),
         repartition=repartition, attribution_ges=number(attribution, "--attribution-ges", 0, 100) / 100,
-        anonymiser=anonymiser, descendre=descendre, sel=territory.default_salt(),
+        anonymiser=anonymiser, sel=territory.default_salt(),
     )
     day = _report_date(date)
     files, missing = _inputs(fichiers)

@@ -14,7 +14,7 @@ from symbio_cli.errors import FactorError, MethodError, field_name
 from symbio_cli.games import ceil, coalition_cost, core_violation, proportional_split, shapley
 from symbio_cli.numbers import message_number
 from symbio_cli.factors import (ELIMINATION_MODES, LANDFILL_MODES, LEVY_MODES, PROVINCE,
-                                RECOVERY_MODES, RECYCLING_MODES, Library, Resolver)
+                                RECOVERY_MODES, RECYCLING_MODES, Library, Resolver, route_for)
 from symbio_cli.inventory import (MASS_RATE, Collecte, Entreposage, Inventaire, Mutualisation,
                                   Substitution, hypotheses_factors)
 from symbio_cli.result import (Allocation, AuditResult, ContainerResult, FactorUse, PolicyRow,
@@ -228,6 +228,7 @@ class _Audit:
             area = g.entreposage.value
         else:
             area = None  # the container's footprint, once containers are known
+            storage_type = "exterieur"  # a container's default footprint is yard space (issue 12)
         return {
             "i": i, "path": path, "f": f, "material": material, "rho": rho, "mass": mass,
             "volume": volume, "mode": g.mode, "levy": levy, "fee": fee, "area": area,
@@ -344,10 +345,24 @@ class _Audit:
                 raise MethodError(path + ("charge_voyage",), "charge par voyage inconnue : donnez « charge_voyage » (ex. 12 t)")
         return ceil(mass / load) if mass > 0 else 0
 
-    def emission(self, material: str, route: str, path: tuple) -> float | None:
-        key = (material, route)
+    def emission(self, material: str, route: str, path: tuple, fuel: str | None = None) -> float | None:
+        """EF [t CO2e/t] of `material` by `route`. Energy recovery (issue 12): combustion
+        without grid credit minus the fossil fuel replaced, `pouvoir_calorifique.<m>` [GJ/t]
+        × `combustible.<fuel>.emission` [t CO2e/GJ]; `aucun` replaces nothing; no fuel
+        given, or a missing piece: None (never a number of the wrong sign)."""
+        key = (material, route, fuel if route == "valorisation_energetique" else None)
         if key not in self._emissions:
-            self._emissions[key] = self.factor(f"emission.{material}", route, path=path)
+            value = self.factor(f"emission.{material}", route, path=path)
+            if route == "valorisation_energetique" and value is not None:
+                if fuel is None:
+                    self.warn("combustible_remplace", f"« {material} » en valorisation énergétique : précisez "
+                              "« combustible_remplace » (gaz_naturel, mazout, propane ou aucun) pour calculer les GES", path)
+                    value = None
+                elif fuel != "aucun":
+                    heat = self.factor("pouvoir_calorifique", material, path=path)
+                    per_gj = self.factor(f"combustible.{fuel}.emission", path=path)
+                    value = None if heat is None or per_gj is None else value - heat * per_gj
+            self._emissions[key] = value
         return self._emissions[key]
 
     def check_layers(self, material: str, mode: str, route: str, path: tuple) -> None:
@@ -415,7 +430,7 @@ class _Audit:
         one_time = _v(sc.investissement, 0.0) + _v(sc.penalite, 0.0)
         payback = one_time / gain if gain > 0 and one_time > 0 else None
         # environment
-        route = sc.filiere or s["material"].default_route
+        route = route_for(self.lib, s["material"], filiere=sc.filiere)
         mode = s["mode"]
         eliminated = mode in ELIMINATION_MODES and route not in ELIMINATION_MODES
         elim_t = m_s if eliminated else 0.0
@@ -433,8 +448,9 @@ class _Audit:
         if route == mode:
             ghg = 0.0
         else:
-            ef_before = self.emission(s["f"].matiere, mode, path)
-            ef_after = self.emission(s["f"].matiere, route, path + ("filiere",))
+            fuel = sc.combustible_remplace  # the fuel the energy-recovery side replaces
+            ef_before = self.emission(s["f"].matiere, mode, path, fuel)
+            ef_after = self.emission(s["f"].matiere, route, path + ("filiere",), fuel)
             if ef_before is not None and ef_after is not None:
                 ghg = m_s * (ef_before - ef_after)
                 self.check_layers(s["f"].matiere, mode, route, path)

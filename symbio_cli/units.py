@@ -48,6 +48,8 @@ _ALIASES: dict[str, str] = {
     "voyage": "trip", "voyages": "trip",
     # greenhouse gases (after folding "t CO2e" into one word)
     "tCO2e": "tonne_co2e", "kgCO2e": "kilogram_co2e",
+    # energy (heating values, fuel emission factors)
+    "GJ": "gigajoule", "MJ": "megajoule",
 }
 _PERCENT = {"%", "pct"}
 _POWERS = {"²": 2, "³": 3}
@@ -88,6 +90,7 @@ DIMENSIONLESS = frozenset()
 _DIM_WORDS = {
     "[mass]": "masse", "[length]": "longueur", "[time]": "temps",
     "[currency]": "argent", "[lift]": "levées", "[trip]": "voyages", "[ghg]": "GES",
+    "[energy]": "énergie",
 }
 
 
@@ -384,6 +387,8 @@ def _parse(text: object) -> Quantity:
     stripped = _every(text.strip())
     value, rest, warnings = parse_number(stripped)
     factor, dimension = parse_unit(rest)
+    if any(name == "[energy]" for name, _ in dimension):  # GJ is for factor files (energie.yaml) only
+        raise QuantityError(f"« {rest.strip()} » est une unité d'énergie ou de puissance : {_ENERGY}")
     return Quantity(value * factor, dimension, text, tuple(warnings))
 
 

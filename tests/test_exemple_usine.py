@@ -63,7 +63,13 @@ def test_shared_yard_container(result):
     sc = palettes.scenarios[0]
     k_after = 3 * 12 * LIFT_COUR + 120 * 12  # levees_apres 3/mois ; la location reste : 13 939,20 $
     assert sc.gain_net_cad == pytest.approx(palettes.masse_t * 141 + (K_40 - k_after))  # 7 761,8 + 5 616,8
-    assert sc.ges_evites_tco2e is None  # no WARM factor for reuse: left out, flagged
+    # réemploi : facteur « réduction à la source » de WARM (substitut, même couche) ;
+    # (−0,92 − −2,113) t CO2e/tc ÷ 0,90718 t/tc = 1,315 t CO2e/t ; 7 voyages = ⌈55,05 / 8,92⌉ × 2 × 24 km
+    ef = lib_value("emission.bois_palettes.enfouissement") - lib_value("emission.bois_palettes.reemploi")
+    trips = math.ceil(palettes.masse_t / lib_value("transport.charge_utile"))
+    truck = lib_value("transport.emission_vehicule") * 1000  # t CO2e par km
+    assert trips == 7
+    assert sc.ges_evites_tco2e == pytest.approx(palettes.masse_t * ef - trips * 2 * 24 * truck)  # 72,40 − 0,34
     assert sc.valeur_surface_cad == pytest.approx((12 - 6) * 25)  # loyer extérieur de l'inventaire
 
 
@@ -97,9 +103,10 @@ def test_totals(result):
     landfill = 216 + s[2].masse_t
     assert t.enfouissement_evite_t == pytest.approx(landfill)
     assert t.redevance_evitee_cad == pytest.approx(landfill * 36)
-    rho_l = lib_value("enfouissement.masse_volumique_en_place")
-    assert t.enfouissement_evite_m3 == pytest.approx(landfill / rho_l)
-    assert t.ges_partiel is True
+    rho_sawdust = lib_value("enfouissement.masse_volumique_en_place")  # pas de valeur propre : 890 kg/m³
+    rho_pallets = lib_value("enfouissement.masse_volumique_en_place.bois_palettes")  # 800 lb/vg³ = 474,6 kg/m³
+    assert t.enfouissement_evite_m3 == pytest.approx(216 / rho_sawdust + s[2].masse_t / rho_pallets)  # 242,7 + 116,0
+    assert t.ges_partiel is False  # the pallets' reuse now has a factor
     total = sum(x.masse_t for x in s)
     eliminated_before = 216 + 120 + s[2].masse_t
     assert t.taux_elimination_avant == pytest.approx(eliminated_before / total)

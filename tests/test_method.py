@@ -81,7 +81,7 @@ def test_rebate_is_a_negative_cost():
 
 
 def test_regional_fee_falls_back_to_the_province():
-    inv = base(region="mauricie")
+    inv = base(region="centre-du-quebec")
     inv["hypotheses"] = dict(LEVY)
     s0 = stream(gestion={"entreposage": "0 m²"})
     del s0["gestion"]["tarif"]
@@ -333,8 +333,8 @@ def test_zero_share_changes_nothing():
 
 def test_missing_emission_factor_flags_partial_never_zero():
     inv = base()
-    inv["flux"] = [stream(matiere="bois_palettes", gestion={"entreposage": "0 m²"},
-                          scenarios=[{"type": "substitution", "prix": "5 $/t", "filiere": "reemploi"}])]
+    inv["flux"] = [stream(matiere="lactoserum", gestion={"entreposage": "0 m²"},
+                          scenarios=[{"type": "substitution", "prix": "5 $/t", "filiere": "alimentation_animale"}])]
     result = run(inv)
     sc = result.flux[0].scenarios[0]
     assert sc.ges_evites_tco2e is None

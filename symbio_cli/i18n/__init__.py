@@ -352,21 +352,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "p.echecs": ("Échecs", "Failures"),
     "p.aucun": ("Aucun inventaire audité.", "No inventory audited."),
     "p.rapport": ("rapport", "report"),
-    "p.rapport_titre": ("Rapport", "Report"),
-    "p.region": ("Région", "Region"),
-    "p.ges_partiel": ("GES partiel", "GHG partial"),
-    "p.taux_avant": ("Mise en valeur avant", "Recovery before"),
-    "p.taux_apres": ("Mise en valeur après", "Recovery after"),
-    "p.part_pesee": ("Part pesée", "Weighed share"),
-    "p.nb_avertissements": ("Avertissements", "Warnings"),
-    "p.premier_avertissement": ("Premier avertissement", "First warning"),
-    "p.nb_defauts": ("Valeurs par défaut", "Default values"),
-    "p.erreur": ("Erreur", "Error"),
-    "p.avertissements": ("Avertissements", "Warnings"),
-    "p.avertissement_un": ("1 avertissement", "1 warning"),
-    "p.avertissement_n": ("{n} avertissements", "{n} warnings"),
-    "p.avertissement_premier": (" ; premier : {message}", "; first: {message}"),
-    "p.feuille": ("Sommaire", "Summary"),
 }
 
 # -- vocabulary of the inventory (the contract's French values) -------------------------
