@@ -359,9 +359,7 @@ def _french(err: dict) -> str:
     if kind == "missing":
         return "champ obligatoire manquant"
     if kind == "extra_forbidden":
-        key = str(err["loc"][-1])
-        hint = difflib.get_close_matches(key, sorted(_KNOWN_KEYS), n=1, cutoff=0.6)
-        return f"clé inconnue « {key} »" + (f" (vouliez-vous dire « {hint[0]} » ?)" if hint else "")
+        return _unknown_key(err["loc"])
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         expected = expected.replace("'", "").replace(" or ", ", ")
@@ -396,9 +394,102 @@ def _french(err: dict) -> str:
     return f"valeur invalide ({err['msg']})"
 
 
+def _plain(word: str) -> str:
+    """A key without accents nor capitals: `Quantité` → `quantite`."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
+
+
+# Words users write for a key, by the key they mean (offered only where that key exists).
+_KEY_SYNONYMS = {
+    "tri": "preparation", "triage": "preparation", "mise_en_balles": "preparation", "conditionnement": "preparation",
+    "masse": "quantite", "poids": "quantite", "tonnage": "quantite", "volume": "quantite",
+    "densite": "masse_volumique", "remplissage": "taux_remplissage", "frequence": "levees",
+    "taille": "contenant", "conteneur": "contenant", "prix": "tarif", "tarif": "prix", "cout": "frais_fixes",
+    "acheteur": "preneur", "client": "preneur", "loyer": "location", "materiau": "matiere", "annees": "annee",
+}
+
+
+def _models_in(annotation) -> list:
+    """The pydantic models an annotation can hold (through Optional, list, Annotated, Union)."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out = []
+    for arg in typing.get_args(annotation):
+        out.extend(_models_in(arg))
+    return out
+
+
+def _fields_at(loc: tuple) -> set[str] | None:
+    """The keys a mapping accepts at a pydantic error location (its last part is the key), or None."""
+    candidates = [Inventaire]
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        tagged = [m for m in candidates if part == _type_tag(m)]
+        if tagged:
+            candidates = tagged
+            continue
+        if len(candidates) != 1 or part not in candidates[0].model_fields:
+            return None
+        candidates = _models_in(candidates[0].model_fields[part].annotation)
+        if not candidates:
+            return None
+    if len(candidates) != 1:
+        return None
+    return set(candidates[0].model_fields)
+
+
+def _type_tag(model) -> str | None:
+    info = model.model_fields.get("type")
+    if info is None:
+        return None
+    import typing
+
+    args = typing.get_args(info.annotation)
+    return args[0] if len(args) == 1 and isinstance(args[0], str) else None
+
+
+def _unknown_key(loc: tuple) -> str:
+    """`clé inconnue « … »` with a hint that exists where the key was typed, and never the key itself."""
+    key = str(loc[-1])
+    fields = _fields_at(loc) or _KNOWN_KEYS
+    plain = _plain(key)
+    if plain != key and plain in fields:
+        return f"clé « {key} » : les clés s'écrivent sans accent ni majuscule ; écrivez « {plain} »"
+    choices = sorted(f for f in fields if f != key)
+    hint = []
+    synonym = _KEY_SYNONYMS.get(plain)
+    if synonym in choices:
+        hint = [synonym]
+    if not hint:
+        hint = difflib.get_close_matches(plain, choices, n=1, cutoff=0.6)
+    where = ""
+    if fields is not _KNOWN_KEYS and key in _KNOWN_KEYS:
+        where = " ici"
+    return f"clé inconnue{where} « {key} »" + (f" (vouliez-vous dire « {hint[0]} » ?)" if hint else "")
+
+
+def _accented_keys(errors: list) -> set[tuple]:
+    """Locations of the keys that an accented key (`quantité`) stood for: their « missing » is not news."""
+    out = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            key = str(err["loc"][-1])
+            plain = _plain(key)
+            if plain != key and plain in (_fields_at(err["loc"]) or _KNOWN_KEYS):
+                out.add(tuple(err["loc"][:-1]) + (plain,))
+    return out
+
+
 def _problems_from(exc: ValidationError, doc: Document) -> list[Problem]:
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    stood_for = _accented_keys(errors)
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in stood_for:
+            continue  # one error per accented key, not two
         path = _clean_loc(err["loc"])
         on_value = err["type"] not in ("missing", "extra_forbidden")
         line, col = doc.where(path, value=on_value)
@@ -435,24 +526,68 @@ def _hint(word: str, choices) -> str:
     return f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
 
 
-_GENERIC_WORDS = {"matieres", "dangereuses", "autres", "produits", "contenant", "residuelles", "usees", "uses"}
-
-
-def _stems(text: str) -> set[str]:
-    words = re.split(r"[^a-z0-9]+", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
-    return {w[:5] for w in words if len(w) >= 4 and w not in _GENERIC_WORDS}
+def _tokens(text: str) -> tuple[str, ...]:
+    """Words of a name, without accents, capitals nor plural marks: `Huiles usées` → (huile, usee)."""
+    words = re.split(r"[^a-z0-9]+", _plain(text))
+    return tuple(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words if w)
 
 
 def hazardous_match(key: str, lib: Library) -> str | None:
-    """The hazardous category a material name points at (`batteries` → piles_batteries), if any."""
+    """The hazardous residue a material name is (`batteries` → piles_batteries), if any.
+
+    Only its exact name or one of its listed `synonymes` (facteurs/matieres.yaml), compared
+    word for word without accents, capitals or plural marks — never a shared word stem, so
+    `huiles_vegetales` or `lactoserum_acide` are not hazardous.
+    """
     if key in lib.hazardous:
         return key
-    stems = _stems(key)
-    for name, labels in lib.hazardous.items():
-        words = _stems(name) | _stems(str(labels.get("fr", ""))) | _stems(str(labels.get("en", "")))
-        if stems & words:
+    words = sorted(_tokens(key))
+    for name, spec in lib.hazardous.items():
+        names = [name, *(spec.get("synonymes") or [])] if isinstance(spec, dict) else [name]
+        if any(sorted(_tokens(str(n))) == words for n in names):
             return name
     return None
+
+
+# Exchanges symbio does not model: energy, heat, steam, water. A name holding one of these words gets
+# a message saying so, not « inconnue ».
+_OUT_OF_SCOPE = {"vapeur", "chaleur", "energie", "electricite", "eau", "thermique", "calorie", "frigorie",
+                 "froid", "steam", "heat", "energy", "water", "electricity", "biogaz", "air_comprime"}
+# …unless the name is a residue of it: `boues_eaux_usees` is a sludge, in scope.
+_RESIDUE_WORDS = {"boue", "residu", "dechet", "cendre", "sable", "solide", "huile", "sludge"}
+# Words users write for a word of the taxonomy, for the hints of an unknown material.
+_MATERIAL_WORDS = {"mixte": "melange", "melangee": "melange", "metau": "metal", "vegetale": "alimentaire",
+                   "friture": "alimentaire", "cuisine": "alimentaire", "nourriture": "alimentaire",
+                   "plastic": "plastique", "ondule": "carton", "gazon": "vert", "feuille": "vert"}
+
+
+def out_of_scope(key: str) -> bool:
+    """True when a material name is an energy, heat, steam or water exchange (`vapeur`, `eaux_usees`)."""
+    tokens = set(_tokens(key))
+    if tokens & _RESIDUE_WORDS:
+        return False
+    return bool(tokens & _OUT_OF_SCOPE) or "_".join(_tokens(key)) in _OUT_OF_SCOPE
+
+
+def material_hint(key: str, choices) -> str:
+    """`(vouliez-vous dire « a », « b » ?)` with the nearest known names, never `key` itself.
+
+    Names holding every word typed come first (`plastique` → every plastic; `residus_bois`
+    → bois_residus), then names sharing a word, then close spellings.
+    """
+    choices = sorted(c for c in choices if c != key)
+    typed = {_MATERIAL_WORDS.get(t, t) for t in _tokens(key)}
+    whole = [c for c in choices if typed and typed <= set(_tokens(c))]
+    some = [c for c in choices if typed & set(_tokens(c)) and c not in whole]
+    hints = whole or some[:3]
+    if len(hints) < 3:
+        close = difflib.get_close_matches(key, choices, n=3, cutoff=0.6)
+        hints += [c for c in close if c not in hints][:3 - len(hints)]
+    if not hints:
+        hints = difflib.get_close_matches(key, choices, n=2, cutoff=0.4)
+    if not hints:
+        return ""
+    return " (vouliez-vous dire " + ", ".join(f"« {h} »" for h in hints) + " ?)"
 
 
 def _parsed(value):
@@ -548,6 +683,10 @@ def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Prob
     def check_material(path, key, inputs=False):
         if not isinstance(key, str) or key in lib.materials or (inputs and key in lib.input_categories):
             return
+        if out_of_scope(key):
+            add(path, f"« {key} » : les échanges d'énergie, de chaleur, de vapeur et d'eau sont hors du champ "
+                      "de symbio, qui traite les matières résiduelles (solides, boues, liquides en vrac)")
+            return
         danger = hazardous_match(key, lib)
         if danger is not None:
             rule = lib.hazardous_rule.get("fr", "Règlement sur les matières dangereuses (RLRQ, c. Q-2, r. 32)")
@@ -555,7 +694,7 @@ def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Prob
             add(path, f"« {key} » est une matière dangereuse ({label}), hors du champ de symbio : sa gestion relève du {rule}")
             return
         choices = set(lib.materials) | (set(lib.input_categories) if inputs else set())
-        add(path, f"matière « {key} » inconnue{_hint(key, choices)}")
+        add(path, f"matière « {key} » inconnue{material_hint(key, choices)}")
 
     hypotheses = data.get("hypotheses") if isinstance(data.get("hypotheses"), dict) else {}
     levy_needed = False

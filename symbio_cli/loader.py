@@ -183,10 +183,33 @@ def read(path: str | os.PathLike, display: str | None = None) -> Document | list
     return result
 
 
+# What YAML refuses in a stream (C0 and C1 controls but tab, line breaks and NEL; DEL; non-characters).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _control_problem(text: str, name: str) -> Problem | None:
+    """A French message for the first control character of the text (binary bytes, a stray ESC…)."""
+    m = _CONTROL.search(text)
+    if m is None:
+        return None
+    line, col = _position(text, m.start())
+    if "\x00" in text or len(_CONTROL.findall(text, 0, 4096)) > 8:
+        return Problem(name, None, None, "", "fichier binaire (octets de contrôle) : un inventaire YAML, en texte, est attendu")
+    return Problem(name, line, col, "", (
+        f"caractère de contrôle invisible U+{ord(m.group()):04X} interdit dans un fichier YAML : "
+        "supprimez-le (il vient souvent d'un copier-coller ou d'un export)"))
+
+
 def loads(text: str, name: str = "<texte>") -> Document | list[Problem]:
     """Load YAML text into a Document, or return the problems found."""
-    if "\x00" in text:
-        return [Problem(name, None, None, "", "fichier binaire (caractère NUL) : un inventaire YAML est attendu")]
+    control = _control_problem(text, name)
+    if control is not None:
+        return [control]
     try:
         loader = _Loader(text)
         try:
@@ -196,18 +219,22 @@ def loads(text: str, name: str = "<texte>") -> Document | list[Problem]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        what = exc.problem or exc.context or "syntaxe invalide"
+        what = f"{exc.problem or ''} {exc.context or ''}"
         return [Problem(name, line, col, "", f"YAML invalide : {_french_yaml(what)}")]
-    except yaml.YAMLError as exc:
-        return [Problem(name, None, None, "", f"YAML invalide : {_french_yaml(str(exc))}")]
+    except yaml.YAMLError as exc:  # a ReaderError: the character and its position, no mark
+        index = getattr(exc, "position", None)
+        line, col = _position(text, index) if isinstance(index, int) and 0 <= index <= len(text) else (None, None)
+        return [Problem(name, line, col, "", f"YAML invalide : {_french_yaml(str(exc))}")]
     except RecursionError:
         return [Problem(name, None, None, "", "YAML trop imbriqué")]
     doc = Document(name, None, root)
     if root is None:
         return [Problem(name, 1, 1, "", "fichier vide : un inventaire commence par « version: 1 »")]
     try:
-        builder = _Builder(doc, aliases_possible="*" in text)
+        builder = _Builder(doc, aliases_possible="*" in text, text=text)
         doc.data = builder.build(root, (), 0)
+        if builder.flow_commas:
+            return builder.flow_commas
     except _Refused as exc:
         m = exc.node.start_mark
         line, col = exc.position or (m.line + 1, m.column + 1)
@@ -217,30 +244,73 @@ def loads(text: str, name: str = "<texte>") -> Document | list[Problem]:
     return doc
 
 
+# Every message of libyaml's scanner, parser, reader and composer (and PyYAML's own), in French. The
+# first fragment found in the English message wins; none of the English reaches the user.
 _YAML_WORDS = [
     ("found duplicate anchor", "ancre en double"),
     ("found undefined alias", "alias non défini"),
     ("mapping values are not allowed", "« : » inattendu (une valeur contenant « : » doit être entre guillemets)"),
+    ("mapping keys are not allowed", "clé « ? » inattendue ici (mettez la valeur entre guillemets)"),
     ("did not find expected '-' indicator", "« - » attendu (élément de liste mal indenté ?)"),
     ("block sequence entries are not allowed", "élément de liste « - » inattendu (vérifiez l'indentation)"),
+    ("sequence entries are not allowed", "élément de liste « - » inattendu (vérifiez l'indentation)"),
     ("did not find expected alphabetic or numeric character", "nom d'ancre ou d'alias illisible (mettez la valeur entre guillemets)"),
+    ("expected alphabetic or numeric character", "nom d'ancre ou d'alias illisible (mettez la valeur entre guillemets)"),
     ("found incompatible YAML document", "version de YAML non prise en charge"),
     ("found undefined tag handle", "étiquette YAML inconnue"),
+    ("found unexpected document indicator", "« --- » ou « ... » inattendu dans un texte entre guillemets (guillemet non fermé ?)"),
+    ("found unexpected document separator", "« --- » ou « ... » inattendu dans un texte entre guillemets (guillemet non fermé ?)"),
     ("while scanning a quoted scalar", "guillemet non fermé"),
     ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
     ("found character '\\t' that cannot start any token", "tabulation interdite (indentez avec des espaces)"),
     ("could not find expected ':'", "« : » attendu"),
     ("did not find expected key", "clé attendue (vérifiez l'indentation)"),
     ("did not find expected node content", "valeur attendue"),
-    ("found unknown escape character", "caractère d'échappement inconnu"),
+    ("expected the node content", "valeur attendue"),
+    ("found unknown escape character", "échappement inconnu après « \\ » dans un texte entre guillemets doubles "
+                                       "(écrivez « \\\\ » ou mettez le texte entre guillemets simples)"),
+    ("did not find expected hexdecimal number", "échappement « \\x », « \\u » ou « \\U » incomplet dans un texte entre guillemets"),
+    ("expected escape sequence of", "échappement « \\x », « \\u » ou « \\U » incomplet dans un texte entre guillemets"),
+    ("found invalid Unicode character escape code", "échappement Unicode invalide dans un texte entre guillemets"),
     ("expected <document start>", "début de document attendu"),
+    ("expected '<document start>'", "début de document attendu"),
     ("but found another document", "un seul document YAML attendu (« --- » en trop)"),
+    ("expected a single document", "un seul document YAML attendu (« --- » en trop)"),
     ("found a tab character", "tabulation interdite (indentez avec des espaces)"),
     ("did not find expected ',' or ']'", "« , » ou « ] » attendu"),
+    ("expected ',' or ']'", "« , » ou « ] » attendu"),
     ("did not find expected ',' or '}'", "« , » ou « } » attendu"),
+    ("expected ',' or '}'", "« , » ou « } » attendu"),
     ("found unexpected ':'", "« : » inattendu"),
     ("exceeded max", "YAML trop imbriqué"),
+    ("expected <block end>", "indentation incohérente (vérifiez l'alignement des clés)"),
+    ("invalid indentation or unclosed", "indentation incohérente, ou « [ » ou « { » non fermé"),
     ("found character that cannot start any token", "caractère inattendu (tabulation, @ ou ` ? mettez la valeur entre guillemets)"),
+    ("that cannot start any token", "caractère inattendu (tabulation, @ ou ` ? mettez la valeur entre guillemets)"),
+    ("while scanning a directive", "directive « % » illisible (un texte commençant par « % » doit être entre guillemets)"),
+    ("found duplicate %TAG directive", "directive « %TAG » en double"),
+    ("found duplicate %YAML directive", "directive « %YAML » en double"),
+    ("found duplicate YAML directive", "directive « %YAML » en double"),
+    ("duplicate tag handle", "directive « %TAG » en double"),
+    ("found non-specific tag", "étiquette « ! » non acceptée (mettez la valeur entre guillemets)"),
+    ("while scanning a tag", "étiquette « ! » illisible (un texte commençant par « ! » doit être entre guillemets)"),
+    ("while parsing a tag", "étiquette « ! » illisible (un texte commençant par « ! » doit être entre guillemets)"),
+    ("found an indentation indicator equal to 0", "indicateur d'indentation 0 interdit après « | » ou « > »"),
+    ("expected indentation indicator", "indicateur d'indentation 0 interdit après « | » ou « > »"),
+    ("while scanning a block scalar", "texte après « | » ou « > » illisible (commentaire ou saut de ligne attendu)"),
+    ("did not find expected comment or line break", "commentaire ou fin de ligne attendu"),
+    ("expected a comment or a line break", "commentaire ou fin de ligne attendu"),
+    ("did not find expected whitespace or line break", "espace ou fin de ligne attendu"),
+    ("found an incorrect leading UTF-8 octet", "octet UTF-8 invalide"),
+    ("found an incorrect trailing UTF-8 octet", "octet UTF-8 invalide"),
+    ("invalid leading UTF-8 octet", "octet UTF-8 invalide"),
+    ("invalid trailing UTF-8 octet", "octet UTF-8 invalide"),
+    ("incomplete UTF-8 octet sequence", "octet UTF-8 invalide"),
+    ("control characters are not allowed", "caractère de contrôle invisible interdit (supprimez-le)"),
+    ("special characters are not allowed", "caractère de contrôle invisible interdit (supprimez-le)"),
+    ("unacceptable character", "caractère interdit dans un fichier YAML (supprimez-le)"),
+    ("found duplicate key", "clé en double"),
+    ("while scanning a simple key", "« : » attendu après une clé"),
 ]
 
 
@@ -248,7 +318,7 @@ def _french_yaml(message: str) -> str:
     for en, fr in _YAML_WORDS:
         if en in message:
             return fr
-    return f"syntaxe YAML ({message})"
+    return "syntaxe YAML illisible ici (vérifiez l'indentation, les guillemets, les crochets et les « : »)"
 
 
 _NUMERIC_START = frozenset("0123456789+-.")
@@ -257,8 +327,10 @@ _NUMERIC_START = frozenset("0123456789+-.")
 class _Builder:
     """Turns composed nodes into dicts/lists/scalars, refusing what we do not accept."""
 
-    def __init__(self, doc: Document, aliases_possible: bool = True):
+    def __init__(self, doc: Document, aliases_possible: bool = True, text: str = ""):
         self.doc = doc
+        self.text = text
+        self.flow_commas: list[Problem] = []
         # libyaml hands an alias back as its anchor's node: seeing a node twice means an
         # alias. Without a `*` in the text there is none, and nothing to remember.
         self.seen: set[int] | None = set() if aliases_possible else None
@@ -285,6 +357,8 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
             first: dict = {}
+            if node.flow_style:
+                self.flow_comma(node, path)
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise _Refused(key_node, "clé composée interdite : une clé est un mot")
@@ -299,6 +373,33 @@ class _Builder:
                 out[key] = self.build(value_node, path + (key,), depth + 1)
             return out
         return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+
+    def flow_comma(self, node, path: Path) -> None:
+        """`{levees: 1,5/semaine}`: YAML splits a flow mapping at a decimal comma. Say so, with the fix.
+
+        The signature: a plain integer value followed by a key that starts with a digit and has no
+        value (`levees: 1` then `5/semaine:`). One error per split value, at the value.
+        """
+        pairs = node.value
+        for (key, value), (next_key, next_value) in zip(pairs, pairs[1:]):
+            if not (isinstance(value, yaml.ScalarNode) and isinstance(next_key, yaml.ScalarNode)
+                    and isinstance(next_value, yaml.ScalarNode)):
+                continue
+            if value.style or next_key.style or next_value.value or not _INT_RE.match(value.value):
+                continue
+            if not next_key.value[:1].isdigit():
+                continue
+            typed = self.text[value.start_mark.index:next_key.end_mark.index]
+            if "," not in typed:
+                continue
+            name = key.value
+            dotted = typed.replace(",", ".", 1)
+            self.flow_commas.append(Problem(
+                self.doc.file, value.start_mark.line + 1, value.start_mark.column + 1,
+                field_name(path + (name,)),
+                f"virgule décimale dans une table {{ … }} : YAML y lit « , » comme un séparateur et coupe "
+                f"« {name}: {typed} » en deux ; écrivez « {name}: {dotted} » (point décimal), "
+                f"« {name}: \"{typed}\" » (entre guillemets) ou passez au style bloc (une clé par ligne)"))
 
     @staticmethod
     def scalar(node):

@@ -283,3 +283,133 @@ def test_unit_hints_never_repeat_the_input(text):
     except units.QuantityError as exc:
         unit = text.split(" ", 1)[1]
         assert f"dire « {unit} »" not in str(exc)
+
+
+# -- inputs of CONCEPTION.md [R2] --------------------------------------------------------------------
+
+
+def test_decimal_comma_in_a_flow_mapping_is_one_error_per_value_with_the_fix():
+    path = DATA / "flow-virgule-decimale.yaml"
+    errors = _errors(path)
+    assert len(errors) == 2  # `levees: 1,5/semaine` and `frais_levee: 312,50 $`, nothing about `5/semaine`
+    levees, fee = errors
+    assert levees.startswith(f"{path}:14:45: flux[0].gestion.collecte.levees: virgule décimale")
+    assert "« levees: 1.5/semaine »" in levees and "« levees: \"1,5/semaine\" »" in levees and "style bloc" in levees
+    assert "« frais_levee: 312.50 $ »" in fee
+
+
+def test_the_fix_it_shows_is_read_as_intended(tmp_path):
+    path = tmp_path / "corrige.yaml"
+    path.write_text((DATA / "flow-virgule-decimale.yaml").read_text(encoding="utf-8")
+                    .replace("levees: 1,5/semaine", "levees: 1.5/semaine")
+                    .replace("frais_levee: 312,50 $", 'frais_levee: "312,50 $"'), encoding="utf-8")
+    [c] = _json(path)["conteneurs"]
+    assert c["levees_avant"] == pytest.approx(1.5 * WEEKS_PER_YEAR)
+    assert c["frais_levee_cad"] == pytest.approx(312.5)
+
+
+@pytest.mark.parametrize("text, key", [("{lat: 47,044, lon: -70,893}", "lat"), ("{quantite: 1,5 t/mois}", "quantite")])
+def test_flow_comma_other_keys(tmp_path, text, key):
+    from symbio_cli import loader
+
+    result = loader.loads(f"a: {text}\n", "t.yaml")
+    assert isinstance(result, list) and len(result) >= 1
+    assert f"a.{key}" == result[0].field and "virgule décimale" in result[0].message
+
+
+def test_accented_keys_get_one_error_each_naming_the_plain_key():
+    path = DATA / "cles_accentuees.yaml"
+    errors = _errors(path)
+    keys = ["région", "année", "matière", "quantité", "levées", "frais_levée"]
+    assert len(errors) == len(keys)  # no « champ obligatoire manquant » for the same keys
+    for key, error in zip(keys, errors):
+        plain = key.replace("é", "e").replace("è", "e")
+        assert f"clé « {key} »" in error and f"écrivez « {plain} »" in error
+
+
+def test_key_hints_exist_where_the_key_was_typed_and_never_repeat_it():
+    tri, tarif = _errors(DATA / "suggestion_tarif_contradictoire.yaml")
+    assert "« preparation »" in tri
+    assert "dire « tarif »" not in tarif and "« prix »" in tarif
+
+
+@pytest.mark.parametrize("name, hint", [("residus_vert", "« residus_verts »"), ("residus_bois", "« bois_residus »"),
+                                        ("lactoserum_acide", "« lactoserum »"),
+                                        ("huiles_vegetales", "« organique_alimentaire »"),
+                                        ("materiaux_mixtes", "« dechets_melanges »")])
+def test_ordinary_materials_are_unknown_not_hazardous(name, hint):
+    errors = _errors(DATA / "matiere-typo-dangereuse.yaml")
+    [error] = [e for e in errors if f"« {name} »" in e]
+    message = error.split("matiere: ", 1)[1]
+    assert "inconnue" in message and "dangereuse" not in message and hint in message
+
+
+def test_plastique_suggests_every_plastic():
+    lib = factors.load()
+    from symbio_cli import inventory
+
+    plastics = sorted(m for m in lib.materials if m.startswith("plastique_"))
+    assert len(plastics) >= 2
+    hint = inventory.material_hint("plastique", set(lib.materials))
+    assert all(f"« {p} »" in hint for p in plastics)
+
+
+@pytest.mark.parametrize("name, category", [("batteries", "piles_batteries"), ("huile_moteur", "huiles_usees"),
+                                            ("Huiles usées", "huiles_usees"), ("peinture", "peintures"),
+                                            ("acides", "acides"), ("residus_dangereux", "matieres_dangereuses")])
+def test_hazardous_refusals_come_from_names_and_listed_synonyms(name, category):
+    from symbio_cli import inventory
+
+    assert inventory.hazardous_match(name, factors.load()) == category
+
+
+@pytest.mark.parametrize("name", ["huiles_vegetales", "lactoserum_acide", "materiaux_mixtes", "residus_bois",
+                                  "acide_lactique_alimentaire", "bases_de_palettes"])
+def test_word_stems_are_never_hazardous(name):
+    from symbio_cli import inventory
+
+    assert inventory.hazardous_match(name, factors.load()) is None
+
+
+@pytest.mark.parametrize("name", ["vapeur", "chaleur_residuelle", "eau_de_procede", "eaux_usees", "electricite"])
+def test_energy_and_water_are_out_of_scope(tmp_path, name):
+    path = tmp_path / "energie.yaml"
+    path.write_text((DATA / "09-vapeur-energie.yaml").read_text(encoding="utf-8")
+                    .replace("matiere: vapeur", f"matiere: {name}").replace("50 GJ/h", "50 t/mois"), encoding="utf-8")
+    [error] = _errors(path)
+    assert "hors du champ de symbio" in error and "inconnue" not in error
+
+
+def test_steam_case_says_out_of_scope_for_material_and_unit():
+    errors = _errors(DATA / "09-vapeur-energie.yaml")
+    assert len(errors) == 2 and all("hors du champ de symbio" in e for e in errors)
+
+
+def test_sludge_of_waste_water_is_in_scope():
+    from symbio_cli import inventory
+
+    assert not inventory.out_of_scope("boues_eaux_usees")
+
+
+# -- messages in French, located -----------------------------------------------------------------
+
+
+def test_control_character_gets_a_french_located_message():
+    path = DATA / "binaire_message_anglais.yaml"
+    [error] = _errors(path)
+    # `entreprise: {nom: <U+001C>Essai}`: line 2, column 19
+    assert error.startswith(f"{path}:2:19: caractère de contrôle invisible U+001C")
+
+
+@pytest.mark.parametrize("text", ['a: "\\q"', 'a: "\\x4"', "a:\n\tb: 1", "%FOO\n---\na: 1", "a: !<x y", "a: |0\n b",
+                                  "a: [1, 2", "a: {b: 1", "- a\nb: 1", "a: b: c", "a: 'x", "a: &x 1\nb: *y",
+                                  "%YAML 2.0\n---\na: 1", "a: |x\n b", "a: b\n- c", "a: `b`"])
+def test_remaining_yaml_errors_are_french_and_located(text):
+    from symbio_cli import loader
+
+    result = loader.loads(text, "t.yaml")
+    assert isinstance(result, list)
+    [problem] = result
+    assert problem.line is not None
+    for english in ("found", "expected", "while ", "scanning", "parsing", "character", "allowed"):
+        assert english not in problem.message
