@@ -93,11 +93,26 @@ def _num(x: float) -> str:
     return f"{x:.1f}"
 
 
-def render(points: list[Point], lines: list[Line], outlines: list[Outline], title: str, desc: str,
-           legend: dict[str, str], scale_label: str = "km", decimal: str = ",") -> str:
-    """The map as one `<svg>` element (no blank line inside, so Markdown keeps it whole)."""
-    if not points:
-        return ""
+@dataclass
+class _Frame:
+    """Where things go: the projection of the points and the footer (scale bar, legend rows)."""
+
+    xs: list[float]
+    lats: list[float]
+    scale: float
+    x0: float
+    top: float
+    map_bottom: float
+    height: int
+    bar_km: float
+    bar_px: float
+    legend_items: list
+
+    def xy(self, i: int) -> tuple[float, float]:
+        return self.x0 + self.xs[i] * self.scale, MARGIN + (self.top - self.lats[i]) * self.scale
+
+
+def _frame(points: list[Point], legend: dict[str, str]) -> _Frame:
     lats = [p.lat for p in points]
     lons = [p.lon for p in points]
     mid = math.radians((min(lats) + max(lats)) / 2)
@@ -123,22 +138,14 @@ def render(points: list[Point], lines: list[Line], outlines: list[Outline], titl
         lx += width
     height = int(map_bottom + 40 + 18 * row)
     x0 = MARGIN + (inner_w - span_x * scale) / 2 - min(xs) * scale
-    top = max(lats)
+    return _Frame(xs, lats, scale, x0, max(lats), map_bottom, height, bar_km, bar_px, legend_items)
 
-    def xy(i: int) -> tuple[float, float]:
-        return x0 + xs[i] * scale, MARGIN + (top - lats[i]) * scale
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'role="img" aria-labelledby="carte-titre carte-desc" class="carte" '
-        f'style="max-width:100%;height:auto;font-family:sans-serif;background:#fbfbf8">',
-        f'<title id="carte-titre">{esc(title)}</title>',
-        f'<desc id="carte-desc">{esc(desc)}</desc>',
-    ]
-    # pooling groups under everything else
+def _outlines_svg(fr: _Frame, outlines: list[Outline]) -> list[str]:
+    out = []
     for k, g in enumerate(outlines):
         colour = GROUP_COLOURS[k % len(GROUP_COLOURS)]
-        pts = [xy(i) for i in g.members]
+        pts = [fr.xy(i) for i in g.members]
         hull = _hull(pts)
         out.append(f'<g class="groupe"><title>{esc(g.title)}</title>')
         if len(hull) >= 2 and max(math.dist(a, b) for a in hull for b in hull) > 1:
@@ -151,17 +158,27 @@ def render(points: list[Point], lines: list[Line], outlines: list[Outline], titl
             out.append(f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="16" fill="{colour}" fill-opacity="0.15" '
                        f'stroke="{colour}" stroke-opacity="0.6" stroke-width="2"/>')
         out.append("</g>")
+    return out
+
+
+def _lines_svg(fr: _Frame, lines: list[Line]) -> list[str]:
+    out = []
     heaviest = max((ln.weight for ln in lines), default=0.0)
     for ln in lines:
-        (xa, ya), (xb, yb) = xy(ln.a), xy(ln.b)
+        (xa, ya), (xb, yb) = fr.xy(ln.a), fr.xy(ln.b)
         width = 1.2 + 5 * math.sqrt(ln.weight / heaviest) if heaviest > 0 else 1.5
         style = ('stroke="#555" stroke-dasharray="6 4"' if ln.dashed else 'stroke="#1b7837"')
         out.append(f'<g class="{"en-place" if ln.dashed else "appariement"}"><title>{esc(ln.title)}</title>'
                    f'<line x1="{_num(xa)}" y1="{_num(ya)}" x2="{_num(xb)}" y2="{_num(yb)}" {style} '
                    f'stroke-opacity="0.7" stroke-width="{width:.1f}" stroke-linecap="round"/></g>')
+    return out
+
+
+def _points_svg(fr: _Frame, points: list[Point]) -> list[str]:
+    out = []
     show_labels = len(points) <= LABELS_MAX
     for i, p in enumerate(points):
-        x, y = xy(i)
+        x, y = fr.xy(i)
         colour = ROLE_COLOURS.get(p.role, ROLE_COLOURS["autre"])
         out.append(f'<g class="entreprise"><title>{esc(p.title or p.label)}</title>'
                    f'<circle cx="{_num(x)}" cy="{_num(y)}" r="5" fill="{colour}" stroke="#fff" stroke-width="1.5"/>')
@@ -171,14 +188,18 @@ def render(points: list[Point], lines: list[Line], outlines: list[Outline], titl
             out.append(f'<text x="{_num(x + dx)}" y="{_num(y + 4)}" font-size="11" text-anchor="{anchor}" '
                        f'fill="#222">{esc(p.label)}</text>')
         out.append("</g>")
-    # footer: scale bar (about a fifth of the width), then the legend on one or more rows
-    by = map_bottom + 24
-    text = f"{bar_km:g}".replace(".", decimal)
-    out.append(f'<g class="echelle"><line x1="{MARGIN}" y1="{by}" x2="{_num(MARGIN + bar_px)}" y2="{by}" '
-               f'stroke="#222" stroke-width="2"/><text x="{_num(MARGIN + bar_px + 6)}" y="{by + 4}" font-size="11" '
-               f'fill="#222">{esc(text)} {esc(scale_label)}</text></g>')
-    out.append('<g class="legende" font-size="11" fill="#222">')
-    for role, label, lx, ly in legend_items:
+    return out
+
+
+def _footer_svg(fr: _Frame, scale_label: str, decimal: str) -> list[str]:
+    """The scale bar (about a fifth of the width), then the legend on one or more rows."""
+    by = fr.map_bottom + 24
+    text = f"{fr.bar_km:g}".replace(".", decimal)
+    out = [f'<g class="echelle"><line x1="{MARGIN}" y1="{by}" x2="{_num(MARGIN + fr.bar_px)}" y2="{by}" '
+           f'stroke="#222" stroke-width="2"/><text x="{_num(MARGIN + fr.bar_px + 6)}" y="{by + 4}" font-size="11" '
+           f'fill="#222">{esc(text)} {esc(scale_label)}</text></g>',
+           '<g class="legende" font-size="11" fill="#222">']
+    for role, label, lx, ly in fr.legend_items:
         if role == "en_place":
             out.append(f'<line x1="{_num(lx - 5)}" y1="{_num(ly - 4)}" x2="{_num(lx + 5)}" y2="{_num(ly - 4)}" '
                        f'stroke="#555" stroke-width="2" stroke-dasharray="3 2"/>'
@@ -188,5 +209,25 @@ def render(points: list[Point], lines: list[Line], outlines: list[Outline], titl
         out.append(f'<circle cx="{_num(lx)}" cy="{_num(ly - 4)}" r="5" fill="{colour}"/>'
                    f'<text x="{_num(lx + 9)}" y="{_num(ly)}">{esc(label)}</text>')
     out.append("</g>")
+    return out
+
+
+def render(points: list[Point], lines: list[Line], outlines: list[Outline], title: str, desc: str,
+           legend: dict[str, str], scale_label: str = "km", decimal: str = ",") -> str:
+    """The map as one `<svg>` element (no blank line inside, so Markdown keeps it whole)."""
+    if not points:
+        return ""
+    fr = _frame(points, legend)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {fr.height}" width="{WIDTH}" '
+        f'height="{fr.height}" role="img" aria-labelledby="carte-titre carte-desc" class="carte" '
+        f'style="max-width:100%;height:auto;font-family:sans-serif;background:#fbfbf8">',
+        f'<title id="carte-titre">{esc(title)}</title>',
+        f'<desc id="carte-desc">{esc(desc)}</desc>',
+    ]
+    out += _outlines_svg(fr, outlines)  # pooling groups under everything else
+    out += _lines_svg(fr, lines)
+    out += _points_svg(fr, points)
+    out += _footer_svg(fr, scale_label, decimal)
     out.append("</svg>")
     return "\n".join(out)
