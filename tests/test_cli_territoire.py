@@ -528,11 +528,11 @@ def test_inventories_left_out_are_listed_in_the_report(tmp_path):
         "version: 1\nannee: 2026\nentreprise:\n  nom: Cassée\nflux:\n  - id: x\n    nom: X\n"
         "    matiere: bois_residus\n    quantite: 12 brouettes\n    gestion: {mode: enfouissement}\n",
         encoding="utf-8")
-    from symbio_cli.reports.templating import md
+    from symbio_cli.reports.templating import md as md_escape
 
     md = run("territoire", tmp_path, "--date", "2026-01-01", code=1).stdout
     section = md.split("Inventaires écartés\n")[1]
-    assert md(f"{bad}:9:") in section  # file:line: message, as on stderr
+    assert md_escape(f"{bad}:9:") in section  # file:line: message, as on stderr
     assert "- **Inventaires écartés pour erreurs**\u00a0: 1 (voir la section 14)" in md
     html = run("territoire", tmp_path, "-f", "html", "--langue", "en", code=1).stdout
     assert "Inventories left out" in html and f"{bad}:9:" in html
