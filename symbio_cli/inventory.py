@@ -314,8 +314,8 @@ class Inventaire(Strict):
     def _version(cls, value):
         if isinstance(value, bool) or not isinstance(value, int):
             raise PydanticCustomError(
-                "version", "nombre entier attendu (ex. version: {ok}), pas « {v} »",
-                {"v": str(value).lower() if isinstance(value, bool) else value, "ok": SCHEMA_VERSION})
+                "version", "nombre entier attendu (ex. version: {ok}), pas {v}",
+                {"v": shown(value), "ok": SCHEMA_VERSION})
         if value != SCHEMA_VERSION:
             raise PydanticCustomError(
                 "version", "version « {v} » non prise en charge : ce symbio lit la version {ok} (mettez symbio à jour ?)",
@@ -352,6 +352,20 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(out)
 
 
+def shown(value) -> str:
+    """What the user wrote, for a message: `« 2 »`, `« true »`, `une liste`, `une section`, `une valeur vide`."""
+    if isinstance(value, bool):
+        return "« true »" if value else "« false »"
+    if value is None:
+        return "une valeur vide"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, dict):
+        return "une section"
+    text = str(value)
+    return f"« {text[:60]}…" + " »" if len(text) > 60 else f"« {text} »"
+
+
 def _french(err: dict) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -364,17 +378,17 @@ def _french(err: dict) -> str:
         expected = ctx.get("expected", "")
         expected = expected.replace("'", "").replace(" or ", ", ")
         choices = [c.strip() for c in expected.split(",")]
-        return f"valeur « {value} » invalide{_hint(str(value), choices)} ; attendu : {expected}"
+        return f"valeur {shown(value)} invalide{_hint(str(value), choices)} ; attendu : {expected}"
     if kind in ("union_tag_invalid",):
-        return f"type de scénario « {ctx.get('tag')} » inconnu ; attendu : substitution ou mutualisation"
+        return f"type de scénario {shown(ctx.get('tag'))} inconnu ; attendu : substitution ou mutualisation"
     if kind == "union_tag_not_found":
         return "« type » manquant ; attendu : substitution ou mutualisation"
     if kind in ("bool_type", "bool_parsing"):
         return "true ou false attendu"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"nombre entier attendu (pas « {value} »)"
+        return f"nombre entier attendu (pas {shown(value)})"
     if kind in ("float_type", "float_parsing"):
-        return f"nombre attendu (pas « {value} »)"
+        return f"nombre attendu (pas {shown(value)})"
     if kind == "finite_number":
         return "nombre fini attendu"
     if kind in ("greater_than_equal", "greater_than"):

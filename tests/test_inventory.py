@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 import yaml
@@ -107,7 +108,22 @@ def _check(result) -> None:
         assert isinstance(p.message, str) and p.message
         assert p.severity in ("erreur", "avertissement")
         json.dumps(p.as_dict(), ensure_ascii=False)
-        p.format()
+        assert_french(p.message)
+        line = p.format()
+        assert "\n" not in line and "\x1b" not in line  # one problem, one line, no terminal escapes
+
+
+# English words PyYAML, pydantic or Python would leave in a message; what the user typed is quoted « … ».
+_ENGLISH = re.compile(r"\b(the|found|expected|while|allowed|cannot|could|must|should|not|value|error|traceback|"
+                      r"input|field|required|valid|string|integer|float|none|object)\b", re.IGNORECASE)
+
+
+def assert_french(message: str) -> None:
+    """No English (nor a traceback) in a message, once the user's own text in « … » is set aside."""
+    balanced = message.count("«") == message.count("»")  # else the user's text holds a guillemet
+    own = re.sub(r"«[^«»]*»" if balanced else r"«.*»", "", message)
+    assert "Traceback" not in message
+    assert not _ENGLISH.search(own), message
 
 
 def _dump(data) -> str:

@@ -413,3 +413,66 @@ def test_remaining_yaml_errors_are_french_and_located(text):
     assert problem.line is not None
     for english in ("found", "expected", "while ", "scanning", "parsing", "character", "allowed"):
         assert english not in problem.message
+
+
+# -- fuzz: every warning reaches the JSON, every message is French ----------------------------------
+
+import tempfile  # noqa: E402
+
+import yaml  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_inventory import assert_french  # noqa: E402
+
+from symbio_cli.reports import audit_json  # noqa: E402
+
+TRICKY = {  # field -> what people type there, warnings included
+    "quantite": ["1,500 t/mois", "2 t/mois", "0 t/an", "1 500 kg/semaine", "3,250 t/an", "30 vg³/semaine",
+                 "10 tons/mois", "\u2212 2 t/mois", "1e3 t/an"],
+    "tarif": ["\u201315 $/t", "\u221215 $/t", "95 $/t", "1,250 $/t", "95 $/ton", "-15 $/t"],
+    "frais_levee": ["1,250 $", "310 $", "0 $", "312,50 $", "\u2013 5 $", "999 999 999 999 999 $"],
+    "levees": ["1/2 semaines", "aux 2 semaines", "1/semaine", "aux trois mois", "0/semaine", "1/0 semaine",
+               "toutes les 2 semaines", "2,500/mois"],
+    "taux_remplissage": ["80 %", "0 %", 0, 0.8, "1e-320", 1e-320, "100,000 %", "0,5 %"],
+    "compaction": [1, 0, 4, 1e308, "3,000", 1e-320],
+    "contenant": ["40 vg³", "30 verges", "8 cu yd", "0 vg³", "40 vg3", "200 gal"],
+}
+
+
+@st.composite
+def tricky_inventories(draw):
+    data = yaml.safe_load((Path(__file__).resolve().parent.parent / "exemples" / "usine.yaml").read_text(encoding="utf-8"))
+    for stream in data["flux"]:
+        collecte = stream["gestion"].get("collecte")
+        for key in ("quantite", "tarif"):
+            if draw(st.booleans()):
+                target = stream["gestion"] if key == "tarif" else stream
+                target[key] = draw(st.sampled_from(TRICKY[key]))
+        if isinstance(collecte, dict):
+            for key in ("frais_levee", "levees", "taux_remplissage", "compaction", "contenant"):
+                if draw(st.integers(0, 7)) == 0:
+                    collecte[key] = draw(st.sampled_from(TRICKY[key]))
+    return data
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tricky_inventories())
+def test_every_warning_reaches_the_json_and_every_message_is_french(data):
+    lib = _LIB
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        outcome = pipeline.audit_file(str(path), lib)
+    for p in outcome.problems:
+        assert_french(p.message)
+        assert p.line is not None or p.severity == "avertissement" or "fichier" in p.message, p
+    if not outcome.ok:
+        assert any(p.severity == "erreur" for p in outcome.problems)
+        return
+    report = json.loads(audit_json.render(outcome.result, DATE))
+    located = [(w["code"], w["message"], w["champ"], w["ligne"], w["colonne"]) for w in report["avertissements"]]
+    for p in outcome.warnings:
+        assert (p.code, p.message, p.field, p.line, p.column) in located, p
+
+
+_LIB = factors.load()
