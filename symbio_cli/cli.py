@@ -36,7 +36,9 @@ def _library(overlay: str | None):
     if lib.problems:
         for p in lib.problems:
             _err(p.format())
-        _err(f"bibliothèque de facteurs invalide ({len(lib.problems)} problème(s))")
+        from symbio_cli.i18n import count
+
+        _err(f"bibliothèque de facteurs invalide ({count(len(lib.problems), 'problème', 'problèmes')})")
         sys.exit(ExitCode.INVALID)
     return lib
 
@@ -151,11 +153,13 @@ def valider(fichiers, overlay, fmt, strict):
                     click.echo(f"::{level} {attrs},title=symbio::{text}")
                 else:
                     click.echo(p.format())
+    from symbio_cli.i18n import count
+
     total = len(results)
     if invalid:
-        _err(f"{invalid} inventaire(s) invalide(s) sur {total}")
+        _err(f"{count(invalid, 'inventaire invalide', 'inventaires invalides')} sur {total}")
     else:
-        _err(f"{total} inventaire(s) valide(s)")
+        _err(count(total, "inventaire valide", "inventaires valides"))
     sys.exit(ExitCode.INVALID if invalid else ExitCode.OK)
 
 
@@ -408,8 +412,11 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
         sys.stdout.write(text)
         sys.stdout.flush()
     t = result.totaux
-    _err(f"{len(firms)} inventaire(s) lu(s), {failed} en échec ; {t.appariements} appariement(s), "
-         f"{t.mutualisations} mutualisation(s)")
+    from symbio_cli.i18n import count
+
+    _err(f"{count(len(firms), 'inventaire lu', 'inventaires lus')}, {failed} en échec ; "
+         f"{count(t.appariements, 'appariement', 'appariements')}, "
+         f"{count(t.mutualisations, 'mutualisation', 'mutualisations')}")
     sys.exit(ExitCode.INVALID if failed else ExitCode.OK)
 
 

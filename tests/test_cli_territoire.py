@@ -542,6 +542,6 @@ def test_inventories_left_out_are_listed_in_the_report(tmp_path):
     assert data["inventaires_exclus"]["fichiers"][0]["erreur"].startswith(f"{bad}:9:")
     # anonymised: the count only
     md = run("territoire", tmp_path, "--anonymiser", code=1).stdout
-    assert "1 inventaire(s) écarté(s)" in md and "casse.yaml" not in md
+    assert "1 inventaire écarté pour erreurs\u00a0: ses flux" in md and "casse.yaml" not in md
     data, _ = as_json(tmp_path, "--anonymiser", code=1)
     assert data["inventaires_exclus"] == {"nombre": 1, "fichiers": None, "supprime": True}

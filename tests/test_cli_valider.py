@@ -160,7 +160,7 @@ def test_bad_file_is_refused_with_its_diagnosis(name):
     elapsed = time.perf_counter() - start
     assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
     _check(result, path, line, fragments)
-    assert "1 inventaire(s) invalide(s) sur 1" in result.stderr
+    assert "1 inventaire invalide sur 1" in result.stderr
 
 
 def test_windows1252_is_read_with_a_warning():
@@ -192,7 +192,7 @@ def test_a_folder_named_like_a_file_is_not_an_inventory(tmp_path):
 def test_the_whole_bad_folder_is_refused_in_one_batch():
     result = run("valider", BAD, code=1)
     n = len(bad_files())
-    assert f"invalide(s) sur {n}" in result.stderr
+    assert f"{n} inventaires invalides sur {n}" in result.stderr  # every bad file, plural
     for name in set(EXPECTED) - set(KNOWN_BUGS):
         assert f"{BAD / name}.yaml:" in result.stdout, name
 
@@ -210,7 +210,7 @@ def _audit_warnings(path) -> list[str]:
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: str(p.relative_to(EXEMPLES)))
 def test_example_is_valid_and_valider_prints_exactly_the_audit_warnings(path):
     result = run("valider", path)
-    assert "1 inventaire(s) valide(s)" in result.stderr
+    assert "1 inventaire valide" in result.stderr
     assert "erreur" not in result.stdout
     printed = result.stdout.splitlines()
     assert sorted(printed) == sorted(_audit_warnings(path))
@@ -222,7 +222,7 @@ def test_examples_folder_is_valid():
     result = run("valider", EXEMPLES)
     n = len(example_files())
     assert n >= 12
-    assert f"{n} inventaire(s) valide(s)" in result.stderr
+    assert f"{n} inventaires valides" in result.stderr
     assert all(": avertissement: " in line for line in result.stdout.splitlines())
 
 
@@ -230,7 +230,8 @@ def test_strict_mode_counts_the_examples_that_have_audit_warnings():
     warned = sum(1 for p in example_files() if _audit_warnings(p))
     result = run("valider", "--strict", EXEMPLES, code=1 if warned else 0)
     if warned:
-        assert f"{warned} inventaire(s) invalide(s) sur {len(example_files())}" in result.stderr
+        word = "inventaire invalide" if warned == 1 else "inventaires invalides"  # French: 1 singular
+        assert f"{warned} {word} sur {len(example_files())}" in result.stderr
 
 
 def test_batch_with_good_and_bad_files_exits_1_and_reports_both():
@@ -239,7 +240,7 @@ def test_batch_with_good_and_bad_files_exits_1_and_reports_both():
     result = run("valider", good, bad, code=1)
     assert f"{bad}:11:15: flux[0].quantite: valeur négative interdite ici" in result.stdout
     assert all(": avertissement: " in line for line in result.stdout.splitlines() if line.startswith(str(good)))
-    assert "1 inventaire(s) invalide(s) sur 2" in result.stderr
+    assert "1 inventaire invalide sur 2" in result.stderr
     payload = json.loads(run("valider", "--format", "json", good, bad, code=1).stdout)
     valid = {f["fichier"]: f["valide"] for f in payload["fichiers"]}
     assert valid == {str(good): True, str(bad): False}
@@ -303,7 +304,7 @@ def test_missing_file(tmp_path):
 def test_missing_file_in_a_batch_does_not_stop_it(tmp_path):
     missing = tmp_path / "absent.yaml"
     result = run("valider", missing, EXEMPLES / "usine.yaml", code=1)
-    assert "1 inventaire(s) invalide(s) sur 2" in result.stderr
+    assert "1 inventaire invalide sur 2" in result.stderr
 
 
 def test_no_argument_is_a_usage_error():

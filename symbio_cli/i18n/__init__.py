@@ -1,6 +1,8 @@
 """Every label of the reports, in French and English, in one catalogue.
 
-`TEXT[key] = (fr, en)`. Placeholders are `{name}` (str.format). Templates
+`TEXT[key] = (fr, en)`. Placeholders are `{name}` (str.format); a word
+that agrees with a number is written `{name|singular|plural}` and chosen
+from the number `name` by the language's rule (`plural`). Templates
 receive `labels(lang)`, a dict: with StrictUndefined a misspelt key is an
 error, never an empty string. Vocabulary of the inventory (modes, statuses,
 data sources, families…) has its own tables below, keyed by the contract's
@@ -14,6 +16,7 @@ are merged into `TEXT` here: one catalogue, one lookup.
 from __future__ import annotations
 
 import functools
+import re
 
 from symbio_cli.i18n.territoire import METHODE as METHODE_TERRITOIRE  # noqa: F401 (re-exported)
 from symbio_cli.i18n.territoire import METHODE_ANONYME  # noqa: F401 (re-exported)
@@ -58,7 +61,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "resume.aucun_retenu": ("Aucun scénario n'est retenu : les chiffres « après » sont ceux d'aujourd'hui.",
                             "No scenario is retained: the “after” figures are today's."),
     "fig.cout_actuel": ("Coût actuel de gestion", "Current management cost"),
-    "fig.cout_actuel.detail": ("{masse} de matières résiduelles, {n} flux", "{masse} of residual materials, {n} streams"),
+    "fig.cout_actuel.detail": ("{masse} de matières résiduelles, {n} flux", "{masse} of residual materials, {n} {n|stream|streams}"),
     "fig.economies": ("Économies nettes", "Net savings"),
     "fig.economies.detail": ("coût projeté : {projete} ({variation})", "projected cost: {projete} ({variation})"),
     "fig.revenus": ("Revenus de substitution", "Substitution revenue"),
@@ -225,9 +228,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "a.retour": ("Retour (investissement + pénalité) ÷ gain", "Payback (investment + penalty) ÷ gain"),
     "a.retour.sans_cout": ("aucun coût initial", "no one-time cost"),
     "a.retour.sans_gain": ("aucun : le gain net n'est pas positif", "none: the net gain is not positive"),
-    "a.an": ("{n}\u00a0an", "{n}\u00a0year"),
-    "a.ans": ("{n}\u00a0ans", "{n}\u00a0years"),
-    "a.mois": ("≈\u00a0{n}\u00a0mois", "≈\u00a0{n}\u00a0months"),
+    "a.annees": ("{n}\u00a0{y|an|ans}", "{n}\u00a0{y|year|years}"),
+    "a.mois": ("≈\u00a0{n}\u00a0mois", "≈\u00a0{n}\u00a0{n|month|months}"),
     "a.elim_t": ("Élimination évitée", "Disposal avoided"),
     "a.enfouissement": ("Cellule d'enfouissement évitée", "Landfill cell avoided"),
     "a.redevance": ("Redevance d'élimination évitée", "Disposal levy avoided"),
@@ -328,9 +330,9 @@ TEXT: dict[str, tuple[str, str]] = {
 
     # -- portfolio summary -------------------------------------------------------------
     "p.titre": ("Sommaire du portefeuille", "Portfolio summary"),
-    "p.intro": ("{n} inventaire(s) audité(s), {echecs} en échec ; date : {date}. Montants annuels avant taxes, "
+    "p.intro": ("{n} {n|inventaire audité|inventaires audités}, {echecs} en échec ; date : {date}. Montants annuels avant taxes, "
                 "chacun en dollars de l'année de son inventaire.",
-                "{n} inventories audited, {echecs} failed; date: {date}. Yearly amounts before taxes, "
+                "{n} {n|inventory audited|inventories audited}, {echecs} failed; date: {date}. Yearly amounts before taxes, "
                 "each in dollars of its inventory's year."),
     "p.caption": ("Inventaires, par économies nettes décroissantes", "Inventories, by decreasing net savings"),
     "p.fichier": ("Inventaire", "Inventory"),
@@ -597,11 +599,41 @@ def typography(text: str, lang: str) -> str:
             .replace(" !", "\u00a0!").replace("« ", "«\u00a0").replace(" »", "\u00a0»"))
 
 
+_PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
+def singular(n, lang: str) -> bool:
+    """True when a count of `n` takes the singular in `lang`.
+
+    French (CLDR): 0 and 1, and anything below 2 (`0 entreprise`, `1,5 an`);
+    English: exactly 1 (`0 firms`, `1.5 years`). `n` is a number, not formatted text.
+    """
+    if isinstance(n, str) or n is None:
+        raise TypeError(f"accord : un nombre est attendu, pas {n!r}")
+    return n == 1 if lang == "en" else abs(n) < 2
+
+
+def plural(n, one: str, other: str, lang: str = "fr") -> str:
+    """`one` or `other`, whichever agrees with the count `n` in `lang`."""
+    return one if singular(n, lang) else other
+
+
+def count(n, one: str, other: str, lang: str = "fr") -> str:
+    """`1 inventaire`, `3 inventaires`: the count and its agreeing noun (for messages)."""
+    return f"{n} {plural(n, one, other, lang)}"
+
+
+def _fill(template: str, lang: str, values: dict) -> str:
+    if "|" in template:
+        template = _PLURAL.sub(lambda m: plural(values[m.group(1)], m.group(2), m.group(3), lang), template)
+    return template.format(**values) if values else template
+
+
 def text(key: str, lang: str, **values) -> str:
-    """The label `key` in `lang`, with its placeholders filled (typography before filling)."""
+    """The label `key` in `lang`, with its placeholders and agreements filled (typography before filling)."""
     fr, en = TEXT[key]
     template = en if lang == "en" else typography(fr, "fr")
-    return template.format(**values) if values else template
+    return _fill(template, lang, values)
 
 
 @functools.lru_cache(maxsize=None)

@@ -44,13 +44,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "s.pistes": ("Pistes pour l'atelier", "Leads for the workshop"),
     "s.en_place": ("Déjà en place", "Already in place"),
     "syn.appariements": ("Substitutions possibles", "Possible substitutions"),
-    "syn.appariements.detail": ("{n} appariement(s), {q} de résidus qui remplacent des matières achetées",
-                                "{n} match(es), {q} of residues replacing purchased materials"),
+    "syn.appariements.detail": ("{n} {n|appariement|appariements}, {q} de résidus qui remplacent des matières achetées",
+                                "{n} {n|match|matches}, {q} of residues replacing purchased materials"),
     "syn.valeur": ("Valeur nette des substitutions", "Net value of substitutions"),
     "syn.valeur.detail": ("élimination évitée {a} + achats évités {b} − transport {c}",
                           "disposal avoided {a} + purchases avoided {b} − transport {c}"),
     "syn.mutualisation": ("Économies de mutualisation", "Pooling savings"),
-    "syn.mutualisation.detail": ("{n} groupe(s), {m} entreprise(s)", "{n} group(s), {m} firm(s)"),
+    "syn.mutualisation.detail": ("{n} {n|groupe|groupes}, {m} {m|entreprise|entreprises}",
+                                 "{n} {n|group|groups}, {m} {m|firm|firms}"),
     "syn.total": ("Gains potentiels pour le territoire", "Potential gains for the territory"),
     "syn.total.detail": ("substitutions et mutualisations, avant taxes, par an", "substitutions and pooling, before taxes, per year"),
     "syn.enfouissement": ("Enfouissement évité", "Landfill avoided"),
@@ -60,7 +61,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "syn.ges.partiel": ("total partiel : des appariements sans facteur d'émission en sont exclus",
                         "partial total: matches without an emission factor are left out"),
     "syn.en_place": ("Déjà en place (compté à part)", "Already in place (counted apart)"),
-    "syn.en_place.detail": ("{n} substitution(s), {q} ; {m} mutualisation(s)", "{n} substitution(s), {q}; {m} pooling scheme(s)"),
+    "syn.en_place.detail": ("{n} {n|substitution|substitutions}, {q} ; {m} {m|mutualisation|mutualisations}",
+                            "{n} {n|substitution|substitutions}, {q}; {m} {m|pooling scheme|pooling schemes}"),
     "col.rang": ("#", "#"),
     "col.type": ("Type", "Type"),
     "col.qui": ("Qui", "Who"),
@@ -148,8 +150,9 @@ TEXT: dict[str, tuple[str, str]] = {
                              "published from 3 firms on; what is left after the matches is not published (it would "
                              "give the tonnes exchanged). "),
     "matrice.reste": ("reste", "left"),
-    "matrice.tronquee": ("{n} autres entreprises ne sont pas montrées ici (voir le JSON, clé « matrice »).",
-                         "{n} other firms are not shown here (see the JSON, key “matrice”)."),
+    "matrice.tronquee": ("{n} {n|autre entreprise n'est pas montrée|autres entreprises ne sont pas montrées} ici "
+                         "(voir le JSON, clé « matrice »).",
+                         "{n} other {n|firm is|firms are} not shown here (see the JSON, key “matrice”)."),
     "total.territoire": ("Total du territoire", "Territory total"),
     "col.fournies": ("Substitutions fournies", "Substitutions supplied"),
     "col.recues": ("Substitutions reçues", "Substitutions received"),
@@ -172,14 +175,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "s.exclus": ("Inventaires écartés", "Inventories left out"),
     "meta.exclus": ("Inventaires écartés pour erreurs", "Inventories left out for errors"),
     "meta.exclus.valeur": ("{n} (voir la section {s})", "{n} (see section {s})"),
-    "exclus.note": ("{n} inventaire(s) écarté(s) pour erreurs : leurs flux et leurs intrants ne sont pas dans ce "
-                    "rapport. Corrigez-les (symbio valider) puis relancez. Première erreur de chacun :",
-                    "{n} inventory(ies) left out for errors: their streams and inputs are not in this report. Fix "
-                    "them (symbio valider) and run again. First error of each:"),
-    "exclus.anonyme": ("{n} inventaire(s) écarté(s) pour erreurs : leurs flux et leurs intrants ne sont pas dans ce "
-                       "rapport (fichiers non nommés : rapport anonymisé).",
-                       "{n} inventory(ies) left out for errors: their streams and inputs are not in this report (files "
-                       "not named: anonymised report)."),
+    "exclus.note": ("{n} {n|inventaire écarté|inventaires écartés} pour erreurs : {n|ses flux et ses intrants ne sont|"
+                    "leurs flux et leurs intrants ne sont} pas dans ce rapport. Corrigez-{n|le|les} (symbio valider) "
+                    "puis relancez. Première erreur de chacun :",
+                    "{n} {n|inventory|inventories} left out for errors: {n|its|their} streams and inputs are not in this "
+                    "report. Fix {n|it|them} (symbio valider) and run again. First error of each:"),
+    "exclus.anonyme": ("{n} {n|inventaire écarté|inventaires écartés} pour erreurs : {n|ses flux et ses intrants ne "
+                       "sont|leurs flux et leurs intrants ne sont} pas dans ce rapport (fichiers non nommés : rapport "
+                       "anonymisé).",
+                       "{n} {n|inventory|inventories} left out for errors: {n|its|their} streams and inputs are not in "
+                       "this report (files not named: anonymised report)."),
     "opportunites.anonyme": ("Rapport anonymisé : substitutions classées entre elles, puis mutualisations classées entre "
                              "elles, par valeur décroissante ; les chiffres d'un appariement ne sont pas publiés.",
                              "Anonymised report: substitutions ranked among themselves, then pooling groups among "
@@ -191,14 +196,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "piste.combien": ("Combien", "How much"),
     "piste.demarche": ("Démarche réglementaire", "Regulatory step"),
     "piste.qui.substitution": ("{f} (flux « {s} ») et {p} (intrant « {i} »)", "{f} (stream “{s}”) and {p} (input “{i}”)"),
-    "piste.quoi.substitution": ("{q} de {m} ({mode} aujourd'hui) remplacent « {c} » ; {d} de route, {v} voyage(s) par an",
-                                "{q} of {m} ({mode} today) replace “{c}”; {d} by road, {v} trip(s) per year"),
+    "piste.quoi.substitution": ("{q} de {m} ({mode} aujourd'hui) remplacent « {c} » ; {d} de route, {v} {v|voyage|voyages} par an",
+                                "{q} of {m} ({mode} today) replace “{c}”; {d} by road, {v} {v|trip|trips} per year"),
     "piste.combien.substitution": ("{net} par an : {a} d'élimination évitée pour le fournisseur, {b} d'achats évités "
                                    "pour le preneur, {t} de transport ; GES évités {g}",
                                    "{net} per year: {a} of disposal avoided for the supplier, {b} of purchases avoided "
                                    "for the taker, {t} of transport; GHG avoided {g}"),
     "piste.qui.mutualisation": ("{membres}", "{membres}"),
-    "piste.quoi.mutualisation": ("{forme} pour {m} ({mode}), {l} levées par an", "{forme} for {m} ({mode}), {l} lifts per year"),
+    "piste.quoi.mutualisation": ("{forme} pour {m} ({mode}), {l} {nl|levée|levées} par an",
+                                 "{forme} for {m} ({mode}), {l} {nl|lift|lifts} per year"),
     "piste.combien.mutualisation": ("{eco} par an pour le groupe : {parts}", "{eco} per year for the group: {parts}"),
     "piste.combien.mutualisation.anonyme": ("{eco} par an pour le groupe ; la part de chaque membre n'est pas publiée",
                                             "{eco} per year for the group; each member's share is not published"),
@@ -213,8 +219,9 @@ TEXT: dict[str, tuple[str, str]] = {
                           "No regulatory note of its own for this material in the library."),
     "partiel": ("partiel", "partial"),
     "secteur.inconnu": ("SCIAN non indiqué", "NAICS not given"),
-    "carte.titre": ("Carte des synergies : {n} entreprise(s), {a} substitution(s), {g} groupe(s) de mutualisation",
-                    "Synergy map: {n} firm(s), {a} substitution(s), {g} pooling group(s)"),
+    "carte.titre": ("Carte des synergies : {n} {n|entreprise|entreprises}, {a} {a|substitution|substitutions}, "
+                    "{g} {g|groupe|groupes} de mutualisation",
+                    "Synergy map: {n} {n|firm|firms}, {a} {a|substitution|substitutions}, {g} {g|pooling group|pooling groups}"),
     "carte.desc": ("Entreprises placées par longitude et latitude (projection équirectangulaire). Les lignes relient "
                    "un fournisseur à un preneur (plus épaisses pour plus de tonnes) : {lignes}. Les contours entourent "
                    "les membres d'un groupe de mutualisation : {groupes}.",

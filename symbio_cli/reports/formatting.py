@@ -74,7 +74,7 @@ class Formatter:
 
     def years(self, y):
         n = format_number(y, self.lang, 1, trim=True)
-        text = i18n.text("a.an" if round_half_up(y, 1) < 2 else "a.ans", self.lang, n=n)
+        text = i18n.text("a.annees", self.lang, n=n, y=float(round_half_up(y, 1)))
         if y < 2:
             months = int(round_half_up(y * 12, 0))
             text += f" ({i18n.text('a.mois', self.lang, n=max(months, 1))})"

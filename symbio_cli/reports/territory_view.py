@@ -451,7 +451,7 @@ def _group_piste(g, lib, lang: str, f: Formatter) -> dict:
         "qui": _t("piste.qui.mutualisation", lang, membres=", ".join(mb.entreprise for mb in g.membres)),
         "quoi": _t("piste.quoi.mutualisation", lang, forme=i18n.forme(g.forme, lang),
                    m=_material(lib, g.matiere, lang), mode=i18n.mode(g.mode, lang).lower(),
-                   l=f.num(g.levees_groupe, 0, False)),
+                   l=f.num(g.levees_groupe, 0, False), nl=2 if g.levees_groupe is None else round(g.levees_groupe)),
         "combien": how_much,
         "demarche": [s for s in steps if s],
     }
