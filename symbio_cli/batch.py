@@ -28,7 +28,7 @@ def run_audit(files, missing, lib, fmt, output, lang, jobs, date, overlay) -> in
         if not outcome.ok:
             return ExitCode.INVALID
         chosen = fmt or _format_from_name(output) or "md"
-        text = render(outcome.result, chosen, lang, date)
+        text = render(outcome.result, chosen, lang, date, lib=lib)
         if output:
             if _same_file(output, files[0]):
                 print(f"{output}: c'est l'inventaire lui-même ; rien n'est écrasé", file=sys.stderr)

@@ -87,7 +87,7 @@ def _one(args) -> dict:
         if outcome.ok:
             result = outcome.result
             if target:
-                write_output(target, render(result, fmt, lang, date), durable=False)
+                write_output(target, render(result, fmt, lang, date, lib=lib), durable=False)
             row["entreprise"] = result.entreprise["nom"]
             row["flux"] = len(result.flux)
             t = result.totaux

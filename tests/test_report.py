@@ -55,8 +55,11 @@ flux:
 """
 
 
+LIB = factors.load(None)
+
+
 def audit(path) -> object:
-    outcome = pipeline.audit_file(str(path), factors.load(None))
+    outcome = pipeline.audit_file(str(path), LIB)
     assert outcome.ok, [p.format() for p in outcome.problems]
     return outcome.result
 
@@ -86,13 +89,13 @@ SECTIONS_FR = ["## 1. Sommaire", "## 2. Gains rapides", "## 3. Inventaire des fl
 
 
 def test_markdown_sections_in_the_order_of_the_issue(usine):
-    text = reports.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE, lib=LIB)
     positions = [text.index(h) for h in SECTIONS_FR]
     assert positions == sorted(positions)
 
 
 def test_html_sections_in_order_with_headings(usine):
-    text = reports.render(usine, "html", "fr", DATE)
+    text = reports.render(usine, "html", "fr", DATE, lib=LIB)
     ids = ["sommaire", "gains-rapides", "inventaire", "scenarios", "mutualisation", "reglementaire", "methode",
            "facteurs", "avertissements"]
     positions = [text.index(f'<section id="{i}"') for i in ids]
@@ -101,7 +104,7 @@ def test_html_sections_in_order_with_headings(usine):
 
 
 def test_summary_figures_of_usine(usine):
-    text = reports.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE, lib=LIB)
     t = usine.totaux
     # the seven figures, each formatted fr-CA
     for value in (t.cout_actuel_cad, t.economies_nettes_cad, t.cout_projete_cad, t.revenus_substitution_cad,
@@ -118,7 +121,7 @@ def test_summary_figures_of_usine(usine):
 
 
 def test_scenario_arithmetic_is_written_out(usine):
-    text = reports.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE, lib=LIB)
     # sawdust to pellets: 18 t/mois × 12 = 216 t; disposal avoided 216 t × (98 + 36) $/t = 28 944 $
     assert 18 * 12 * (98 + 36) == 28944
     assert f"216,0{NBSP}t × (98 + 36){NBSP}$/t = 28{NBSP}944{NBSP}$" in text
@@ -139,7 +142,7 @@ def test_scenario_arithmetic_is_written_out(usine):
 
 
 def test_pooling_allocation_table(usine):
-    text = reports.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE, lib=LIB)
     # group cost: 24 lifts × 185 $ + 4 200 $ rental + 500 $ management = 9 140 $
     assert 24 * 185 + 4200 + 500 == 9140
     assert f"24 × 185{NBSP}$ + 4{NBSP}200{NBSP}$ + 500{NBSP}$ = 9{NBSP}140{NBSP}$" in text
@@ -150,7 +153,7 @@ def test_pooling_allocation_table(usine):
 
 
 def test_quick_wins_with_their_yearly_amount(usine):
-    text = reports.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE, lib=LIB)
     # 1/semaine = 365,25 / 7 = 52,18 lifts for 43 needed: (52,18 − 43) × 310 $ × 1,12 = 3 187 $/an
     lifts = 365.25 / 7
     assert round((lifts - 43) * 310 * 1.12) == 3187
@@ -158,7 +161,7 @@ def test_quick_wins_with_their_yearly_amount(usine):
 
 
 def test_inventory_with_data_sources_and_weighed_share(usine):
-    text = reports.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE, lib=LIB)
     share = usine.totaux.part_masse_pesee
     # sawdust 216 t weighed out of 430,9 t: 50 %
     assert round(216 / usine.totaux.masse_t * 100) == round(share * 100) == 50
@@ -169,7 +172,7 @@ def test_inventory_with_data_sources_and_weighed_share(usine):
 
 def test_regulatory_conditions_name_the_rules():
     fromagerie = audit(ROOT / "exemples" / "fromagerie.yaml")  # whey to pigs, sludge spread on fields
-    text = reports.render(fromagerie, "md", "fr", DATE)
+    text = reports.render(fromagerie, "md", "fr", DATE, lib=LIB)
     section = text[text.index("## 6."):text.index("## 7.")]
     assert "Règlement sur les aliments du bétail" in section and "ACIA" in section
     assert "Guide sur le recyclage des matières résiduelles fertilisantes" in section
@@ -178,7 +181,7 @@ def test_regulatory_conditions_name_the_rules():
 
 
 def test_every_factor_and_warning_is_listed(usine):
-    text = reports.render(usine, "md", "fr", DATE)
+    text = reports.render(usine, "md", "fr", DATE, lib=LIB)
     section = text[text.index("## 8."):]
     for f in usine.facteurs_utilises:
         assert md(f.cle) in section
@@ -189,18 +192,18 @@ def test_every_factor_and_warning_is_listed(usine):
 
 
 def test_methodology_in_french_and_english(usine):
-    fr = reports.render(usine, "md", "fr", DATE)
-    en = reports.render(usine, "md", "en", DATE)
+    fr = reports.render(usine, "md", "fr", DATE, lib=LIB)
+    en = reports.render(usine, "md", "en", DATE, lib=LIB)
     assert "## 7. Méthode" in fr and "Gaz à effet de serre" in fr
     assert "## 7. Method" in en and "outside any GHG inventory" in en
 
 
 def test_english_report_in_en_ca(usine):
-    text = reports.render(usine, "md", "en", DATE)
+    text = reports.render(usine, "md", "en", DATE, lib=LIB)
     assert f"**${usine.totaux.cout_actuel_cad:,.0f}/yr**" in text  # $98,361/yr
     assert "216.0\u00a0t × ($98 + $36)/t = $28,944" in text
     assert "before taxes, in 2026 dollars" in text
-    html = reports.render(usine, "html", "en", DATE)
+    html = reports.render(usine, "html", "en", DATE, lib=LIB)
     assert '<html lang="en-CA">' in html
 
 
@@ -208,7 +211,7 @@ def test_english_report_in_en_ca(usine):
 
 
 def test_html_escapes_hostile_names(hostile):
-    text = reports.render(hostile, "html", "fr", DATE)
+    text = reports.render(hostile, "html", "fr", DATE, lib=LIB)
     assert "<script" not in text and "<img" not in text and "<b>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; | X" in text
     assert "&lt;img src=x onerror=alert(1)&gt; | Y" in text
@@ -217,7 +220,7 @@ def test_html_escapes_hostile_names(hostile):
 
 
 def test_markdown_escapes_hostile_names(hostile):
-    text = reports.render(hostile, "md", "fr", DATE)
+    text = reports.render(hostile, "md", "fr", DATE, lib=LIB)
     assert not re.search(r"(?<!\\)[<>]", text), "every < and > is backslash-escaped"
     assert r"\<script\>alert(1)\</script\> \| X" in text
     assert r"\[lien\](javascript:alert(1))" in text  # the link is inert
@@ -320,7 +323,7 @@ def test_catalogue_has_both_languages_with_the_same_placeholders():
 
 
 def test_html_is_self_contained(usine):
-    text = reports.render(usine, "html", "fr", DATE)
+    text = reports.render(usine, "html", "fr", DATE, lib=LIB)
     assert "<script" not in text and "<link" not in text and "@import" not in text
     assert not re.search(r"\bsrc\s*=", text)
     assert "url(" not in text
@@ -330,7 +333,7 @@ def test_html_is_self_contained(usine):
 
 
 def test_html_is_printable_and_accessible(usine):
-    text = reports.render(usine, "html", "fr", DATE)
+    text = reports.render(usine, "html", "fr", DATE, lib=LIB)
     assert '<html lang="fr-CA">' in text
     assert "@media print" in text and "break-inside: avoid" in text
     assert text.count("<table") == text.count("<caption>")
@@ -344,7 +347,7 @@ def test_html_is_printable_and_accessible(usine):
 
 
 def test_charts_are_drawn_from_the_result(usine):
-    text = reports.render(usine, "html", "fr", DATE)
+    text = reports.render(usine, "html", "fr", DATE, lib=LIB)
     flow = re.search(r'<figure class="chart" id="graphique-flux">.*?</figure>', text, re.S).group(0)
     # one band per (stream, destination): each of the 4 streams goes whole to one destination
     assert flow.count("<path") == 4
@@ -360,7 +363,7 @@ def test_javascript_urls_are_dropped(usine):
 
     bad = replace(usine.facteurs_utilises[0], url="javascript:alert(1)")
     result = replace(usine, facteurs_utilises=(bad, *usine.facteurs_utilises[1:]))
-    assert "javascript:" not in reports.render(result, "html", "fr", DATE)
+    assert "javascript:" not in reports.render(result, "html", "fr", DATE, lib=LIB)
 
 
 # -- determinism and speed ---------------------------------------------------------------------------
@@ -368,15 +371,15 @@ def test_javascript_urls_are_dropped(usine):
 
 def test_same_result_same_bytes(usine):
     for fmt in ("md", "html"):
-        assert reports.render(usine, fmt, "fr", DATE) == reports.render(usine, fmt, "fr", DATE)
+        assert reports.render(usine, fmt, "fr", DATE, lib=LIB) == reports.render(usine, fmt, "fr", DATE, lib=LIB)
     again = audit(ROOT / "exemples" / "usine.yaml")
-    assert reports.render(again, "html", "fr", DATE) == reports.render(usine, "html", "fr", DATE)
+    assert reports.render(again, "html", "fr", DATE, lib=LIB) == reports.render(usine, "html", "fr", DATE, lib=LIB)
 
 
 def test_no_minus_zero_anywhere(usine, hostile):
     for result in (usine, hostile):
         for lang in ("fr", "en"):
-            text = reports.render(result, "md", lang, DATE)
+            text = reports.render(result, "md", lang, DATE, lib=LIB)
             assert not re.search(r"(?<![\w.,])-0(?:[.,]0+)?(?![\d.,])", text)
             assert "-$0" not in text
 
@@ -384,11 +387,11 @@ def test_no_minus_zero_anywhere(usine, hostile):
 def test_rendering_is_fast(usine):
     import time
 
-    reports.render(usine, "html", "fr", DATE)
+    reports.render(usine, "html", "fr", DATE, lib=LIB)
     start = time.perf_counter()
     for _ in range(40):
-        reports.render(usine, "html", "fr", DATE)
-        reports.render(usine, "md", "fr", DATE)
+        reports.render(usine, "html", "fr", DATE, lib=LIB)
+        reports.render(usine, "md", "fr", DATE, lib=LIB)
     per_report = (time.perf_counter() - start) / 80
     assert per_report < 0.05, f"{per_report * 1000:.1f} ms per report"  # ≈ 5 ms here
 

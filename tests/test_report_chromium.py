@@ -48,11 +48,12 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def html_report(tmp_path_factory):
-    outcome = pipeline.audit_file(str(ROOT / "exemples" / "usine.yaml"), factors.load(None))
+    lib = factors.load(None)
+    outcome = pipeline.audit_file(str(ROOT / "exemples" / "usine.yaml"), lib)
     assert outcome.ok
     folder = tmp_path_factory.mktemp("chromium")
     path = folder / "usine.html"
-    path.write_text(reports.render(outcome.result, "html", "fr", "2026-11-28"), encoding="utf-8")
+    path.write_text(reports.render(outcome.result, "html", "fr", "2026-11-28", lib=lib), encoding="utf-8")
     return path
 
 

@@ -16,12 +16,16 @@ from symbio_cli.result import AuditResult
 EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json"}
 
 
-def render(result: AuditResult, fmt: str, lang: str = "fr", date: str = "") -> str:
-    """The report of one audit in `fmt` (md, html, json)."""
+def render(result: AuditResult, fmt: str, lang: str = "fr", date: str = "", *, lib) -> str:
+    """The report of one audit in `fmt` (md, html, json).
+
+    `lib` is the factors.Library the audit ran with (default library and any --facteurs
+    overlay): the report names materials and regions as it does. Views never load one.
+    """
     if fmt == "json":
         from symbio_cli.reports import audit_json
 
         return audit_json.render(result, date)
     from symbio_cli.reports import audit
 
-    return audit.render(result, fmt, lang, date)
+    return audit.render(result, fmt, lang, date, lib)

@@ -11,7 +11,6 @@ a report never shows a sum that does not add up.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 
@@ -37,40 +36,37 @@ def _t(key: str, lang: str, **values) -> str:
 
 
 # -- library labels (materials, regions) ------------------------------------------------
+# From the library the audit ran with (a --facteurs overlay included), passed in by the
+# caller: a view never loads a library of its own.
 
 
-@functools.lru_cache(maxsize=1)
-def _library():
-    from symbio_cli import factors
-
-    return factors.load(None)
-
-
-def _material(key: str, lang: str) -> str:
-    m = _library().materials.get(key)
+def _material(lib, key: str, lang: str) -> str:
+    m = lib.materials.get(key)
     if m is None:
         return key
     return m.en if lang == "en" else m.fr
 
 
-def _material_note(key: str) -> str:
-    m = _library().materials.get(key)
+def _material_note(lib, key: str) -> str:
+    m = lib.materials.get(key)
     return m.note if m is not None else ""
 
 
-def _region(key: str, lang: str) -> str:
-    r = _library().regions.get(key) or {}
+def _region(lib, key: str, lang: str) -> str:
+    r = lib.regions.get(key) or {}
     return r.get(lang) or r.get("fr") or key
 
 
 # -- the view ------------------------------------------------------------------------------
 
 
-def build_view(result: AuditResult, lang: str, date: str, with_charts: bool = False) -> dict:
-    """Everything the templates print, formatted, in reading order."""
+def build_view(result: AuditResult, lang: str, date: str, lib, with_charts: bool = False) -> dict:
+    """Everything the templates print, formatted, in reading order.
+
+    `lib` is the factors.Library the audit ran with: material and region names come from it.
+    """
     f = Formatter(lang)
     L = i18n.labels(lang)
-    t = result.totaux
     e = result.entreprise
     containers = {c.id: c for c in result.conteneurs}
     factors = {u.cle: u for u in result.facteurs_utilises}
@@ -80,7 +76,7 @@ def build_view(result: AuditResult, lang: str, date: str, with_charts: bool = Fa
     place = ", ".join(x for x in (e.get("municipalite"), e.get("mrc") and f"MRC {e['mrc']}") if x)
     if place:
         meta.append((L["meta.lieu"], place))
-    meta.append((L["meta.region"], _region(result.region, lang)))
+    meta.append((L["meta.region"], _region(lib, result.region, lang)))
     if e.get("scian"):
         meta.append((L["meta.scian"], e["scian"]))
     meta.append((L["meta.annee"], str(result.annee)))
@@ -109,10 +105,10 @@ def build_view(result: AuditResult, lang: str, date: str, with_charts: bool = Fa
         "destinations": _destinations(result, f, lang),
         "charts": charts.build(result, lang) if with_charts else [],
         "gains_rapides": _quick_wins(result, f, lang),
-        "inventaire": _inventory(result, f, lang),
+        "inventaire": _inventory(result, f, lang, lib),
         "scenarios": _scenarios(result, f, lang, containers, factors),
         "mutualisations": _pooling(result, f, lang),
-        "reglementaire": _regulatory(result, lang),
+        "reglementaire": _regulatory(result, lang, lib),
         "methode": i18n.method(lang),
         "facteurs": _factors(result, f, lang),
         "avertissements": [
@@ -246,7 +242,7 @@ def _quick_wins(result: AuditResult, f: Formatter, lang: str) -> dict:
     return {"rows": rows, "total": _t("gr.total", lang, montant=f.money(total) + i18n.unit("/an", lang))}
 
 
-def _inventory(result: AuditResult, f: Formatter, lang: str) -> dict:
+def _inventory(result: AuditResult, f: Formatter, lang: str, lib) -> dict:
     t = result.totaux
     sep = " ; " if lang == "fr" else "; "
     by_source = {k: 0.0 for k in SOURCES_ORDER}
@@ -263,7 +259,7 @@ def _inventory(result: AuditResult, f: Formatter, lang: str) -> dict:
         if s.type_entreposage == "exterieur":
             surface += " (ext.)" if lang == "fr" else " (outdoor)"
         streams.append({
-            "nom": s.nom, "id": s.id, "matiere": _material(s.matiere, lang), "gestion": i18n.mode(s.mode, lang),
+            "nom": s.nom, "id": s.id, "matiere": _material(lib, s.matiere, lang), "gestion": i18n.mode(s.mode, lang),
             "masse": f.num(s.masse_t, 1, False), "volume": f.num(s.volume_m3, 1, False) if s.volume_m3 is not None else "—",
             "surface": surface, "source": i18n.source(s.source_donnees, lang),
         })
@@ -605,14 +601,14 @@ def _pooling(result: AuditResult, f: Formatter, lang: str) -> list[dict]:
     return out
 
 
-def _regulatory(result: AuditResult, lang: str) -> list[dict]:
+def _regulatory(result: AuditResult, lang: str, lib) -> list[dict]:
     rows = []
     for s in result.flux:
         for sc in s.scenarios:
             if sc.type == "substitution":
                 route = i18n.mode(sc.filiere, lang)
                 need = i18n.exigence(sc.filiere, lang)
-                note = _material_note(s.matiere)
+                note = _material_note(lib, s.matiere)
             else:
                 route = i18n.forme(sc.forme, lang)
                 route = route[:1].upper() + route[1:]
@@ -648,10 +644,10 @@ def _factors(result: AuditResult, f: Formatter, lang: str) -> list[dict]:
 # -- entry points ------------------------------------------------------------------------
 
 
-def render(result: AuditResult, fmt: str, lang: str, date: str) -> str:
-    """The Markdown (`md`) or HTML (`html`) report of one audit."""
+def render(result: AuditResult, fmt: str, lang: str, date: str, lib) -> str:
+    """The Markdown (`md`) or HTML (`html`) report of one audit, labelled from `lib` (factors.Library)."""
     lang = "en" if lang == "en" else "fr"
     if fmt not in ("md", "html"):
         raise ValueError(f"format de rapport inconnu : {fmt}")
-    view = build_view(result, lang, date, with_charts=fmt == "html")
+    view = build_view(result, lang, date, lib, with_charts=fmt == "html")
     return environment().get_template(f"rapport.{fmt}.j2").render(view)
