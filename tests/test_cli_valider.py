@@ -9,7 +9,6 @@ case passes only when symbio explains *that* defect, not merely when it exits 1.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -155,10 +154,7 @@ def test_table_covers_the_corpus():
 def test_bad_file_is_refused_with_its_diagnosis(name):
     path = BAD / f"{name}.yaml"
     line, *fragments = EXPECTED[name]
-    start = time.perf_counter()
-    result = run("valider", path, code=1)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
+    result = run("valider", path, code=1)  # how fast: bench/bench_garde_fous.py
     _check(result, path, line, fragments)
     assert "1 inventaire invalide sur 1" in result.stderr
 
@@ -172,10 +168,7 @@ def test_windows1252_is_read_with_a_warning():
 @pytest.mark.parametrize("name", ["chaine_100ko", "fichier_50mo", "binaire"])
 def test_generated_bad_file_is_refused_quickly(tmp_path, name):
     path, line, *fragments = _generated(tmp_path, name)
-    start = time.perf_counter()
-    result = run("valider", path, code=1)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
+    result = run("valider", path, code=1)  # how fast: bench/bench_garde_fous.py
     _check(result, path, line, fragments)
 
 

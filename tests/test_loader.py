@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from symbio_cli import loader
@@ -58,9 +56,7 @@ def test_billion_laughs_is_refused_quickly():
     for name in "bcdefghi":
         text += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
         prev = name
-    start = time.perf_counter()
-    p = refused(text)
-    assert time.perf_counter() - start < 0.5
+    p = refused(text)  # how fast: bench/bench_garde_fous.py
     assert "alias" in p.message
 
 
@@ -137,9 +133,7 @@ def test_50_mb_is_refused_quickly(tmp_path):
     with open(path, "wb") as fh:
         fh.write(b"version: 1\n")
         fh.write((b"# " + b"x" * 1021 + b"\n") * (50 * 1024))
-    start = time.perf_counter()
-    result = loader.read(path)
-    assert time.perf_counter() - start < 0.5
+    result = loader.read(path)  # how fast: bench/bench_garde_fous.py
     assert isinstance(result, list)
     [p] = result
     assert "fichier trop gros" in p.message

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
 from babel import numbers as babel_numbers
 
-from symbio_cli.numbers import (format_money, format_number, format_percent, format_quantity, format_sig,
-                                round_half_up, style)
+from symbio_cli.numbers import (
+    format_money,
+    format_number,
+    format_percent,
+    format_quantity,
+    format_sig,
+    round_half_up,
+    style,
+)
 
 NBSP = "\u00a0"
 
@@ -89,12 +95,8 @@ def test_same_result_as_babel_on_many_values(lang, locale):
 
 
 def test_babel_patterns_are_read_once():
+    # parsed once and cached (the speed itself: bench/bench_garde_fous.py)
     assert style("fr") is style("fr")
-    start = time.perf_counter()
-    for i in range(20_000):
-        format_money(i * 1.37, "fr", 0)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0, f"{elapsed:.2f} s for 20 000 amounts"  # ≈ 2 µs each here; Babel's own ≈ 37 µs
 
 
 def test_message_numbers_use_babel_symbols_without_babel():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from symbio_cli import units
@@ -98,10 +96,9 @@ def test_dimensions(text, dimension):
 
 
 def test_huge_exponent_is_refused_without_computing_it():
-    start = time.perf_counter()
+    # how fast: bench/bench_garde_fous.py (no wall-clock assertion in tests)
     with pytest.raises(QuantityError, match="illisible"):
         q("10**10**10 kg")
-    assert time.perf_counter() - start < 0.1
 
 
 def test_unknown_unit_is_refused():
@@ -139,19 +136,15 @@ def test_non_text_is_refused(text):
 ], ids=["chiffres", "lettres", "parentheses", "divisions", "produits", "puissances"])
 def test_100_kb_strings_are_refused_quickly(make):
     text = make(100_000)
-    start = time.perf_counter()
     with pytest.raises(QuantityError, match="trop longue"):
         q(text)
-    assert time.perf_counter() - start < 0.1
 
 
 def test_unit_parser_alone_is_quick_on_100_kb():
     """parse_unit has no length cap of its own (factor files reach it): it must still be quick."""
     for text in ("a" * 100_000, "(" * 100_000, "t/" * 50_000, "t " * 50_000):
-        start = time.perf_counter()
         with pytest.raises(QuantityError):
             units.parse_unit(text)
-        assert time.perf_counter() - start < 0.5
 
 
 def test_labels():
