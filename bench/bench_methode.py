@@ -19,7 +19,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from generateur import inventory  # noqa: E402
 
-from symbio_cli import factors, inventory as inv_mod, loader, method  # noqa: E402
+from symbio_cli import factors, loader, method  # noqa: E402
+from symbio_cli import inventory as inv_mod
 
 
 def main() -> None:

@@ -124,7 +124,7 @@ def valider(fichiers, overlay, fmt, strict):
     for name in files:  # the audit's own code path: the same errors and warnings as `audit`
         results.append((name, pipeline.audit_file(name, lib).problems))
     invalid = 0
-    for name, problems in results:
+    for _name, problems in results:
         if any(p.severity == "erreur" or strict for p in problems):
             invalid += 1
     if fmt == "json":
@@ -139,7 +139,7 @@ def valider(fichiers, overlay, fmt, strict):
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        for name, problems in results:
+        for _name, problems in results:
             for p in problems:
                 if fmt == "github":
                     level = "warning" if p.severity == "avertissement" else "error"
@@ -391,7 +391,7 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
     for name in missing:
         _err(f"{name}: fichier introuvable")
     firms = []
-    for path, data, problems in territory.load_all(files, lib, jobs, overlay):
+    for _path, data, problems in territory.load_all(files, lib, jobs, overlay):
         for p in problems:
             _err(p.format())
         if data is None:

@@ -14,13 +14,12 @@ import re
 import unicodedata
 from typing import Annotated, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema,
-                      field_validator)
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from symbio_cli import units
 from symbio_cli.errors import Problem, QuantityError, field_name
-from symbio_cli.factors import MODES, Factor, Library, parse_factor
+from symbio_cli.factors import MODES, Factor, Library
 from symbio_cli.loader import Document
 from symbio_cli.units import Quantity, dims
 
@@ -330,7 +329,7 @@ _KNOWN_KEYS: set[str] = set()
 
 
 def _collect_keys(model) -> None:
-    for name, info in model.model_fields.items():
+    for name in model.model_fields:
         _KNOWN_KEYS.add(name)
 
 
@@ -655,6 +654,34 @@ def _density_known(material: str, hypotheses: dict, lib: Library) -> bool:
     return f is not None and f.value is not None
 
 
+def _check_scenarios(f: dict, base: tuple, g: dict, density: bool, add) -> None:
+    """The scenarios of one stream (raw data): one retained at most, transport distance, pooling needs."""
+    scenarios = f.get("scenarios") if isinstance(f.get("scenarios"), list) else []
+    retained = [j for j, sc in enumerate(scenarios) if isinstance(sc, dict) and sc.get("retenu") is True]
+    if len(retained) > 1:
+        add(base + ("scenarios", retained[1], "retenu"),
+            f"deux scénarios « retenu: true » sur le flux « {f.get('id')} » (scénarios {retained[0] + 1} et {retained[1] + 1}) : un seul")
+    for j, sc in enumerate(scenarios):
+        if not isinstance(sc, dict):
+            continue
+        spath = base + ("scenarios", j)
+        if sc.get("type") == "substitution":
+            t = _parsed(sc.get("transport"))
+            if t is not None and t.dims in (PER_KM, PER_TKM) and sc.get("distance") is None:
+                add(spath + ("transport",), "un transport en $/km ou $/t/km demande « distance »")
+        elif sc.get("type") == "mutualisation":
+            if g.get("conteneur") is not None:
+                add(spath, "une mutualisation demande un conteneur propre au flux, pas un conteneur partagé")
+            elif g.get("collecte") is None:
+                add(spath, "une mutualisation demande que le flux ait son conteneur (« gestion.collecte »)")
+            partners = sc.get("partenaires") if isinstance(sc.get("partenaires"), list) else []
+            for k, partner in enumerate(partners):
+                pq = _parsed(partner.get("quantite")) if isinstance(partner, dict) else None
+                if pq is not None and pq.dims == MASS_RATE and not density:
+                    add(spath + ("partenaires", k, "quantite"),
+                        "quantité en masse : la masse volumique du flux est inconnue ; donnez un volume ou « masse_volumique »")
+
+
 def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Problem]:
     """Checks that need the whole inventory or the factor library.
 
@@ -730,30 +757,7 @@ def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Prob
         if q is not None and q.dims == VOLUME_RATE and not density and isinstance(material, str) and material in lib.materials:
             add(base + ("quantite",), f"quantité en volume, mais aucune masse volumique connue pour « {material} » : "
                                       "donnez « masse_volumique » (ex. 210 kg/m³)")
-        scenarios = f.get("scenarios") if isinstance(f.get("scenarios"), list) else []
-        retained = [j for j, sc in enumerate(scenarios) if isinstance(sc, dict) and sc.get("retenu") is True]
-        if len(retained) > 1:
-            add(base + ("scenarios", retained[1], "retenu"),
-                f"deux scénarios « retenu: true » sur le flux « {f.get('id')} » (scénarios {retained[0] + 1} et {retained[1] + 1}) : un seul")
-        for j, sc in enumerate(scenarios):
-            if not isinstance(sc, dict):
-                continue
-            spath = base + ("scenarios", j)
-            if sc.get("type") == "substitution":
-                t = _parsed(sc.get("transport"))
-                if t is not None and t.dims in (PER_KM, PER_TKM) and sc.get("distance") is None:
-                    add(spath + ("transport",), "un transport en $/km ou $/t/km demande « distance »")
-            elif sc.get("type") == "mutualisation":
-                if g.get("conteneur") is not None:
-                    add(spath, "une mutualisation demande un conteneur propre au flux, pas un conteneur partagé")
-                elif g.get("collecte") is None:
-                    add(spath, "une mutualisation demande que le flux ait son conteneur (« gestion.collecte »)")
-                partners = sc.get("partenaires") if isinstance(sc.get("partenaires"), list) else []
-                for k, partner in enumerate(partners):
-                    pq = _parsed(partner.get("quantite")) if isinstance(partner, dict) else None
-                    if pq is not None and pq.dims == MASS_RATE and not density:
-                        add(spath + ("partenaires", k, "quantite"),
-                            "quantité en masse : la masse volumique du flux est inconnue ; donnez un volume ou « masse_volumique »")
+        _check_scenarios(f, base, g, density, add)
     for i, item in items("intrants"):
         check_material(("intrants", i, "matiere"), item.get("matiere"), inputs=True)
     for key, value in hypotheses.items():

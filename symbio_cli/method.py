@@ -11,14 +11,38 @@ from dataclasses import dataclass, field
 
 from symbio_cli import units
 from symbio_cli.errors import FactorError, MethodError, field_name
+from symbio_cli.factors import (
+    ELIMINATION_MODES,
+    LANDFILL_MODES,
+    LEVY_MODES,
+    PROVINCE,
+    RECYCLING_MODES,
+    Library,
+    Resolver,
+    route_for,
+)
 from symbio_cli.games import ceil, coalition_cost, core_violation, proportional_split, shapley
+from symbio_cli.inventory import (
+    MASS_RATE,
+    Collecte,
+    Entreposage,
+    Inventaire,
+    Mutualisation,
+    Substitution,
+    hypotheses_factors,
+)
 from symbio_cli.numbers import message_number
-from symbio_cli.factors import (ELIMINATION_MODES, LANDFILL_MODES, LEVY_MODES, PROVINCE,
-                                RECOVERY_MODES, RECYCLING_MODES, Library, Resolver, route_for)
-from symbio_cli.inventory import (MASS_RATE, Collecte, Entreposage, Inventaire, Mutualisation,
-                                  Substitution, hypotheses_factors)
-from symbio_cli.result import (Allocation, AuditResult, ContainerResult, FactorUse, PolicyRow,
-                               ScenarioResult, StreamResult, Totals, Warning_)
+from symbio_cli.result import (
+    Allocation,
+    AuditResult,
+    ContainerResult,
+    FactorUse,
+    PolicyRow,
+    ScenarioResult,
+    StreamResult,
+    Totals,
+    Warning_,
+)
 from symbio_cli.units import dims
 
 EPS = 1e-9
@@ -500,7 +524,6 @@ class _Audit:
         rho = s["rho"]
 
         # terms the scenario leaves out: the plant's container, then mutualisation.* factors
-        spec = self.inv.flux[s["i"]].gestion.collecte
         volume = _v(sc.contenant, own.volume)
         fee = _v(sc.frais_levee, own.fee)
         rental = _v(sc.location, own.rental)

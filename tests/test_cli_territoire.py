@@ -13,6 +13,7 @@ import stat
 
 import pytest
 import yaml
+
 from conftest import EXEMPLES, run
 
 MRC = EXEMPLES / "mrc-cote-de-beaupre"

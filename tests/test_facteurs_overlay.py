@@ -13,8 +13,8 @@ import os
 import sys
 
 import pytest
-from conftest import EXEMPLES, run
 
+from conftest import EXEMPLES, run
 from symbio_cli import factors
 
 MINI = """\

@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import EXEMPLES, run
 
+from conftest import EXEMPLES, run
 from symbio_cli.files import OutputError, csv_cell, csv_text, write_output
 
 CAS = Path("/work/shared/cas")

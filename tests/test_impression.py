@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from conftest import EXEMPLES, run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

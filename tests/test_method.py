@@ -58,8 +58,9 @@ def test_levy_of_the_inventory_year_from_the_library():
 
 
 def test_levy_before_the_first_year_is_an_error():
-    from symbio_cli import factors, inventory, loader
     import yaml
+
+    from symbio_cli import factors, inventory, loader
 
     inv = base()
     inv["annee"] = 2010

@@ -7,7 +7,6 @@ pipeline used, so a `--facteurs` folder's new material and relabelled region rea
 from __future__ import annotations
 
 from conftest import run
-
 from symbio_cli import factors, pipeline, reports
 from symbio_cli.reports.templating import md
 

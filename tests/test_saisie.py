@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run
 
+from conftest import run
 from symbio_cli import factors, pipeline, units
 from symbio_cli.reports import terminal
 

@@ -17,10 +17,7 @@ import pytest
 import yaml
 
 from symbio_cli import factors, method, territory
-import symbio_cli.territory.disclosure
-import symbio_cli.territory.geo
-import symbio_cli.territory.matching
-from symbio_cli.territory import Options
+from symbio_cli.territory import Options, matching
 
 R = 6371.0088  # km, the mean Earth radius of METHODE.md
 WEEKS = 365.25 / 7
@@ -247,14 +244,14 @@ def _random_market(seed):
     cats = ["x", "y", "z"]
     for k in range(rng.randint(1, 60)):
         lat, lon = math.radians(45 + rng.random() * 3), math.radians(-74 + rng.random() * 4)
-        s = territory.matching.Supply(k, rng.randrange(25), k, rng.choice([rng.uniform(-40, 180), 50.0]),
+        s = matching.Supply(k, rng.randrange(25), k, rng.choice([rng.uniform(-40, 180), 50.0]),
                               rng.choice([0.16, 0.192, 0.3]), rng.uniform(1, 500), lat, lon, math.cos(lat))
         supplies.append(s)
         for c in rng.sample(cats, rng.randint(1, 2)):
             by_cat.setdefault(c, []).append(s)
     for k in range(rng.randint(1, 30)):
         lat, lon = math.radians(45 + rng.random() * 3), math.radians(-74 + rng.random() * 4)
-        demands.append(territory.matching.Demand(k, rng.randrange(25), k, rng.choice(cats), rng.choice([rng.uniform(0, 80), 30.0]),
+        demands.append(matching.Demand(k, rng.randrange(25), k, rng.choice(cats), rng.choice([rng.uniform(0, 80), 30.0]),
                                          rng.uniform(1, 800), lat, lon, math.cos(lat)))
     return supplies, demands, by_cat
 
@@ -263,8 +260,8 @@ def _random_market(seed):
 def test_blocked_search_allocates_exactly_like_sorting_every_pair(seed):
     s1, d1, c1 = _random_market(seed)
     s2, d2, c2 = _random_market(seed)
-    fast = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in territory.matching.allocate(s1, d1, c1)]
-    slow = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in territory.matching.allocate_naive(s2, d2, c2)]
+    fast = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in matching.allocate(s1, d1, c1)]
+    slow = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in matching.allocate_naive(s2, d2, c2)]
     assert fast == slow
 
 
@@ -470,7 +467,7 @@ def test_group_contract_shapley_closed_form_matches_the_method():
         alone = [rng.uniform(100, 5000) for _ in range(n)]
         rebate, fee = rng.uniform(0, 0.5), rng.uniform(0, 800)
 
-        def cost(mask):
+        def cost(mask, n=n, alone=alone, rebate=rebate, fee=fee):
             idx = [k for k in range(n) if mask >> k & 1]
             if len(idx) == 1:
                 return alone[idx[0]]
@@ -764,11 +761,11 @@ def test_anonymised_tables_never_give_a_hidden_row_by_subtraction(tmp_path, seed
 
     for name, key in (("valeur_cad", "valeur_cad"), ("quantite_t", "quantite_t"),
                       ("economie_mutualisation_cad", "economie_mutualisation_cad")):
-        check(res.par_famille, getattr(t, key), lambda b: getattr(b, name))
+        check(res.par_famille, getattr(t, key), lambda b, name=name: getattr(b, name))
     for fam in res.par_famille:
         members = [b for b in res.par_matiere if lib_family(b.cle) == fam.cle]
         for name in ("valeur_cad", "quantite_t", "economie_mutualisation_cad", "total_cad"):
-            check(members, getattr(fam, name), lambda b: getattr(b, name))
+            check(members, getattr(fam, name), lambda b, name=name: getattr(b, name))
     check(res.par_secteur, t.quantite_t, lambda b: b.quantite_donnee_t)
     check(res.par_secteur, t.quantite_t, lambda b: b.quantite_recue_t)
     check(res.par_secteur, t.valeur_cad, lambda b: b.valeur_cad)

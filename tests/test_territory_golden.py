@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from conftest import EXEMPLES, ROOT, run
 
 SETS = {

@@ -9,8 +9,15 @@ shown for a hidden figure (None); otherwise None prints as a dash.
 from __future__ import annotations
 
 from symbio_cli import i18n
-from symbio_cli.numbers import (format_money, format_number, format_percent, format_quantity, format_sig, money_digits,
-                                round_half_up)
+from symbio_cli.numbers import (
+    format_money,
+    format_number,
+    format_percent,
+    format_quantity,
+    format_sig,
+    money_digits,
+    round_half_up,
+)
 
 TIMES, DIV, MINUS = "×", "÷", "−"
 

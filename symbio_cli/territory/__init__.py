@@ -24,8 +24,20 @@ from symbio_cli.territory.disclosure import MIN_FIRMS, anonymous_code, default_s
 from symbio_cli.territory.firms import FirmData, firm_data, load_firm, route_for
 from symbio_cli.territory.geo import haversine_km
 from symbio_cli.territory.loading import first_error, load_all
-from symbio_cli.territory.records import (REPARTITIONS, Breakdown, EnPlace, FirmRow, Group, Match, Member, MatrixRow,
-                                          Options, SectorBreakdown, TerritoryResult, Totals)
+from symbio_cli.territory.records import (
+                                          REPARTITIONS,
+                                          Breakdown,
+                                          EnPlace,
+                                          FirmRow,
+                                          Group,
+                                          Match,
+                                          MatrixRow,
+                                          Member,
+                                          Options,
+                                          SectorBreakdown,
+                                          TerritoryResult,
+                                          Totals,
+)
 from symbio_cli.territory.sectors import SCIAN_SECTORS, UNKNOWN_SECTOR, sector_of
 
 __all__ = [

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field, replace
 from symbio_cli.territory.context import Context
 from symbio_cli.territory.disclosure import Cell, Disclosure, hide_group, hide_match, public_position, public_scian
 from symbio_cli.territory.firms import FirmData
-from symbio_cli.territory.records import (Breakdown, EnPlace, FirmRow, Group, Match, MatrixRow, SectorBreakdown,
-                                          Totals)
+from symbio_cli.territory.records import Breakdown, EnPlace, FirmRow, Group, Match, MatrixRow, SectorBreakdown, Totals
 from symbio_cli.territory.sectors import UNKNOWN_SECTOR, sector_of
 
 EPS = 1e-9
