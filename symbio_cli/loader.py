@@ -394,12 +394,16 @@ class _Builder:
                 continue
             name = key.value
             dotted = typed.replace(",", ".", 1)
+            thousands = ""
+            if re.match(r"^[-+]?[1-9]\d{0,2},\d{3}(?!\d)", typed):  # `1,500 t`: maybe thousands, as outside { … }
+                thousands = f" ; pour des milliers, écrivez « {name}: {typed.replace(',', ' ', 1)} »"
             self.flow_commas.append(Problem(
                 self.doc.file, value.start_mark.line + 1, value.start_mark.column + 1,
                 field_name(path + (name,)),
                 f"virgule décimale dans une table {{ … }} : YAML y lit « , » comme un séparateur et coupe "
                 f"« {name}: {typed} » en deux ; écrivez « {name}: {dotted} » (point décimal), "
-                f"« {name}: \"{typed}\" » (entre guillemets) ou passez au style bloc (une clé par ligne)"))
+                f"« {name}: \"{typed}\" » (entre guillemets) ou passez au style bloc (une clé par ligne)"
+                + thousands))
 
     @staticmethod
     def scalar(node):

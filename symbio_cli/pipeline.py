@@ -110,9 +110,13 @@ def audit_file(path: str, lib: Library) -> Outcome:
         problems.append(Problem(path, line, col, field_name(exc.path), exc.message))
         return Outcome(path, None, problems)
     bad = _out_of_range(result)
-    if bad is not None:
-        problems.append(Problem(path, None, None, "", (
-            "résultat hors des bornes imprimables (plus de 10^15 $, t ou m³ par an) : "
+    if bad is not None:  # pointed at the stream or container whose figure it is, when there is one
+        where = tuple(bad[:2]) if len(bad) >= 2 and bad[0] in ("flux", "conteneurs") else ()
+        if where[:1] == ("conteneurs",):
+            where = ()  # result containers merge own and shared ones: no single place in the file
+        line, col = doc.where(where) if where else (None, None)
+        problems.append(Problem(path, line, col, field_name(where), (
+            f"résultat « {bad[-1]} » hors des bornes imprimables (plus de 10^15 $, t ou m³ par an) : "
             "vérifiez les quantités, prix et levées de l'inventaire")))
         return Outcome(path, None, problems)
     located = [LocatedWarning(p.code or "saisie", p.message, p.field, p.line, p.column)

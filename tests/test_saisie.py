@@ -476,3 +476,24 @@ def test_every_warning_reaches_the_json_and_every_message_is_french(data):
 
 
 _LIB = factors.load()
+
+
+def test_a_product_too_large_to_print_is_refused_at_its_stream(tmp_path):
+    # 999 999 999 t/an (under the 10^9 t/an bound) × 9 999 999 $/t (under 10^7 $/t) ≈ 10^16 $ > 10^15 $
+    path = tmp_path / "produit.yaml"
+    path.write_text((DATA / "14-nombres-extremes" / "montants_1e33.yaml").read_text(encoding="utf-8")
+                    .replace('"999 999 999 999 999 t/h"', '"999 999 999 t/an"')
+                    .replace('"999 999 999 999 999 $/t"', '"9 999 999 $/t"'), encoding="utf-8")
+    result = run("audit", path, "-f", "md", code=1)
+    assert f"{path}:7:5: flux[0]: résultat" in result.stderr and "hors des bornes imprimables" in result.stderr
+    # 999 999 999 t/an × 999 $/t ≈ 10^12 $: printable, and printed
+    path.write_text(path.read_text(encoding="utf-8").replace('"9 999 999 $/t"', '"999 $/t"'), encoding="utf-8")
+    for fmt in ("md", "html", "json"):
+        run("audit", path, "-f", fmt, "--date", DATE)
+
+
+def test_flow_comma_with_three_digits_also_offers_thousands():
+    from symbio_cli import loader
+
+    [problem] = loader.loads("a: {quantite: 1,500 t/mois}\n", "t.yaml")
+    assert "« quantite: 1.500 t/mois »" in problem.message and "« quantite: 1 500 t/mois »" in problem.message
