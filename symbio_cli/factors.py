@@ -58,6 +58,7 @@ class Factor:
     layer: str = ""  # `couche`: the source layer (METHODE.md: GHG differences from one layer)
     origin: str = "bibliotheque"  # bibliotheque | utilisateur | hypothese
     by_year: tuple = ()  # ((year, Factor), ...) sorted
+    rate: str = ""  # `taux:` of a policy target: the rate it counts (recyclage | mise_en_valeur)
 
     @property
     def default(self) -> bool:
@@ -298,6 +299,7 @@ def _factor(key: str, spec: dict, path: tuple, origin: str, inherited: dict | No
         raw_high=high,
         layer=str(merged.get("couche") or ""),
         origin=origin,
+        rate=str(merged.get("taux") or ""),
     )
 
 

@@ -21,6 +21,7 @@ from symbio_cli import units
 from symbio_cli.errors import Problem, QuantityError, field_name
 from symbio_cli.factors import MODES, Factor, Library
 from symbio_cli.loader import Document
+from symbio_cli.scenario_checks import check_scenarios, check_terms
 from symbio_cli.units import Quantity, dims
 
 SCHEMA_VERSION = 1
@@ -56,7 +57,7 @@ _EXAMPLES = {
 }
 
 
-def _quantity_validator(accepted: tuple, sign: str, percent: bool):
+def _quantity_validator(accepted: tuple, sign: str, percent: bool, negative: str = ""):
     allowed = {_SAME.get(d, d) for d in accepted}
     example = next((_EXAMPLES[d] for d in accepted if d in _EXAMPLES), "85 %" if percent else "1")
 
@@ -88,7 +89,7 @@ def _quantity_validator(accepted: tuple, sign: str, percent: bool):
         if sign == "positive" and not q.value > 0:
             raise PydanticCustomError("quantite", "valeur strictement positive attendue")
         if sign == "nonnegative" and q.value < 0:
-            raise PydanticCustomError("quantite", "valeur négative interdite ici")
+            raise PydanticCustomError("quantite", "valeur négative interdite ici" + negative)
         if percent and not 0 <= q.value <= 1:
             raise PydanticCustomError("quantite", "pourcentage entre 0 et 100 % attendu")
         if dim != q.dims:
@@ -98,13 +99,13 @@ def _quantity_validator(accepted: tuple, sign: str, percent: bool):
     return validate
 
 
-def Q(*accepted: frozenset, sign: str = "nonnegative", percent: bool = False, doc: str = ""):
+def Q(*accepted: frozenset, sign: str = "nonnegative", percent: bool = False, doc: str = "", negative: str = ""):
     """A quantity field accepting the given dimensions, as a JSON-Schema string."""
     examples = [_EXAMPLES[d] for d in accepted if d in _EXAMPLES] or (["85 %"] if percent else ["1"])
     schema = {"type": "string", "description": doc or "quantité « nombre unité »", "examples": examples}
     if percent or accepted == (units.DIMENSIONLESS,):
         schema = {"anyOf": [{"type": "string"}, {"type": "number"}], "description": doc, "examples": examples}
-    return Annotated[Quantity, PlainValidator(_quantity_validator(accepted, sign, percent)), WithJsonSchema(schema)]
+    return Annotated[Quantity, PlainValidator(_quantity_validator(accepted, sign, percent, negative)), WithJsonSchema(schema)]
 
 
 def _text(value):
@@ -160,14 +161,34 @@ class Entreprise(Strict):
 class Collecte(Strict):
     """A container's terms (own container, shared container or new bin)."""
 
+    # [R2] hauler pricing: `nombre` identical containers lifted together, `tonnes_incluses`
+    # per lift with `surplus` $/t above, `forfait` (a flat service price that needs `levees`;
+    # `frais_levee` is then optional), `distance` (km one way, for the GHG of collection trips).
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra={
+        "anyOf": [{"required": ["frais_levee"]}, {"required": ["forfait", "levees"]}]})
+
     contenant: Q(VOLUME, sign="positive", doc="volume du conteneur, ex. 40 vg³")
-    frais_levee: Q(MONEY, PER_LIFT, doc="frais par levée, ex. 310 $")
+    frais_levee: Q(MONEY, PER_LIFT, doc="frais par levée, ex. 310 $") | None = None
     levees: Q(PER_TIME, LIFT_RATE, doc="levées par période, ex. 1/semaine") | None = None
     surcharge: Percent | None = None
     location: Q(MONEY_RATE, doc="location, ex. 120 $/mois") | None = None
     taux_remplissage: Q(units.DIMENSIONLESS, percent=True, sign="positive", doc="taux de remplissage, ex. 80 %") | None = None
     charge_utile: Q(MASS, MASS_PER_LIFT, sign="positive", doc="charge utile par levée, ex. 10 t") | None = None
     compaction: Q(units.DIMENSIONLESS, sign="positive", doc="ratio de compaction (compacteur : 3 à 5)") | None = None
+    nombre: Q(units.DIMENSIONLESS, sign="positive", doc="conteneurs identiques levés ensemble, ex. 2") | None = None
+    tonnes_incluses: Q(MASS, MASS_PER_LIFT, doc="tonnes incluses dans chaque levée, ex. 3 t") | None = None
+    surplus: Q(PRICE, doc="prix de chaque tonne au-delà des tonnes incluses, ex. 38 $/t") | None = None
+    forfait: Q(MONEY_RATE, doc="prix forfaitaire du service, ex. 648 $/mois") | None = None
+    distance: Q(LENGTH, doc="distance aller jusqu'au site qui reçoit le contenu, ex. 25 km") | None = None
+
+
+class CollecteTermes(Collecte):
+    """Terms of a collecte scenario: those it leaves out are today's (levees excepted)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra={})
+
+    contenant: Q(VOLUME, sign="positive", doc="volume du conteneur, ex. 40 vg³") | None = None
 
 
 class Conteneur(Collecte):
@@ -202,7 +223,11 @@ class Gestion(Strict):
     redevance_incluse: bool = Field(False, strict=True)  # only true/false, never « NO » or 1
     collecte: Collecte | None = None
     conteneur: Slug | None = None
-    frais_fixes: Q(MONEY_RATE, doc="autres frais annuels, ex. 0 $/an") | None = None
+    frais_fixes: Q(MONEY_RATE, doc="autres frais annuels, ex. 0 $/an",
+                   negative=" : une ristourne forfaitaire se donne dans « ristourne » (ex. 193 $/mois), "
+                            "une ristourne par tonne dans un « tarif » négatif (ex. -40 $/t)") | None = None
+    ristourne: Q(MONEY_RATE, doc="ristourne forfaitaire versée à l'usine, ex. 193 $/mois") | None = None
+    distance: Q(LENGTH, doc="distance aller jusqu'au site d'élimination ou de recyclage, ex. 25 km") | None = None
     entreposage: Storage | None = None
 
 
@@ -239,6 +264,8 @@ class Partenaire(Strict):
     cout_actuel: Q(MONEY_RATE, doc="coût de collecte actuel seulement, ex. 9800 $/an") | None = None
     levees: Q(PER_TIME, LIFT_RATE) | None = None
     frais_levee: Q(MONEY, PER_LIFT) | None = None
+    masse: Q(MASS_RATE, doc="masse par période, pour le tarif de groupe, ex. 20 t/an") | None = None
+    tarif: Q(PRICE, sign="any", doc="tarif actuel du partenaire par tonne, ex. 131 $/t") | None = None
 
 
 class Mutualisation(Strict):
@@ -257,11 +284,28 @@ class Mutualisation(Strict):
     compaction: Q(units.DIMENSIONLESS, sign="positive") | None = None
     frais_gestion: Q(MONEY_RATE) | None = None
     tarif: Q(PRICE, sign="any") | None = None
+    redevance_incluse: bool = Field(False, strict=True)
     repartition: Literal["proportionnelle", "shapley"] = "proportionnelle"
     entreposage_apres: Q(AREA) | None = None
 
 
-Scenario = Annotated[Union[Substitution, Mutualisation], Field(discriminator="type")]
+class CollecteScenario(Strict):
+    """A change of container or schedule: compactor, smaller bin, fewer lifts, flat service."""
+
+    type: Literal["collecte"]
+    nom: Text | None = None
+    retenu: bool = Field(False, strict=True)
+    statut: Statut = "idee"
+    statut_reglementaire: StatutReglementaire = "inconnu"
+    conteneur: Slug | None = None
+    collecte: CollecteTermes = Field(default_factory=CollecteTermes)
+    frais_fixes: Q(MONEY_RATE) | None = None
+    investissement: Q(MONEY) | None = None
+    penalite: Q(MONEY) | None = None
+    entreposage_apres: Q(AREA) | None = None
+
+
+Scenario = Annotated[Union[Substitution, Mutualisation, CollecteScenario], Field(discriminator="type")]
 
 
 class Flux(Strict):
@@ -334,10 +378,10 @@ def _collect_keys(model) -> None:
 
 
 for _m in (Inventaire, Entreprise, Coordonnees, Collecte, Conteneur, Entreposage, Gestion,
-           Substitution, Partenaire, Mutualisation, Flux, Intrant):
+           Substitution, Partenaire, Mutualisation, CollecteScenario, Flux, Intrant):
     _collect_keys(_m)
 
-_TAGS = {"substitution", "mutualisation"}
+_TAGS = {"substitution", "mutualisation", "collecte"}
 
 
 def _clean_loc(loc: tuple) -> tuple:
@@ -379,9 +423,9 @@ def _french(err: dict) -> str:
         choices = [c.strip() for c in expected.split(",")]
         return f"valeur {shown(value)} invalide{_hint(str(value), choices)} ; attendu : {expected}"
     if kind in ("union_tag_invalid",):
-        return f"type de scénario {shown(ctx.get('tag'))} inconnu ; attendu : substitution ou mutualisation"
+        return f"type de scénario {shown(ctx.get('tag'))} inconnu ; attendu : substitution, collecte ou mutualisation"
     if kind == "union_tag_not_found":
-        return "« type » manquant ; attendu : substitution ou mutualisation"
+        return "« type » manquant ; attendu : substitution, collecte ou mutualisation"
     if kind in ("bool_type", "bool_parsing"):
         return "true ou false attendu"
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -654,32 +698,6 @@ def _density_known(material: str, hypotheses: dict, lib: Library) -> bool:
     return f is not None and f.value is not None
 
 
-def _check_scenarios(f: dict, base: tuple, g: dict, density: bool, add) -> None:
-    """The scenarios of one stream (raw data): one retained at most, transport distance, pooling needs."""
-    scenarios = f.get("scenarios") if isinstance(f.get("scenarios"), list) else []
-    retained = [j for j, sc in enumerate(scenarios) if isinstance(sc, dict) and sc.get("retenu") is True]
-    if len(retained) > 1:
-        add(base + ("scenarios", retained[1], "retenu"),
-            f"deux scénarios « retenu: true » sur le flux « {f.get('id')} » (scénarios {retained[0] + 1} et {retained[1] + 1}) : un seul")
-    for j, sc in enumerate(scenarios):
-        if not isinstance(sc, dict):
-            continue
-        spath = base + ("scenarios", j)
-        if sc.get("type") == "substitution":
-            t = _parsed(sc.get("transport"))
-            if t is not None and t.dims in (PER_KM, PER_TKM) and sc.get("distance") is None:
-                add(spath + ("transport",), "un transport en $/km ou $/t/km demande « distance »")
-        elif sc.get("type") == "mutualisation":
-            if g.get("conteneur") is not None:
-                add(spath, "une mutualisation demande un conteneur propre au flux, pas un conteneur partagé")
-            elif g.get("collecte") is None:
-                add(spath, "une mutualisation demande que le flux ait son conteneur (« gestion.collecte »)")
-            partners = sc.get("partenaires") if isinstance(sc.get("partenaires"), list) else []
-            for k, partner in enumerate(partners):
-                pq = _parsed(partner.get("quantite")) if isinstance(partner, dict) else None
-                if pq is not None and pq.dims == MASS_RATE and not density:
-                    add(spath + ("partenaires", k, "quantite"),
-                        "quantité en masse : la masse volumique du flux est inconnue ; donnez un volume ou « masse_volumique »")
 
 
 def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Problem]:
@@ -757,7 +775,9 @@ def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Prob
         if q is not None and q.dims == VOLUME_RATE and not density and isinstance(material, str) and material in lib.materials:
             add(base + ("quantite",), f"quantité en volume, mais aucune masse volumique connue pour « {material} » : "
                                       "donnez « masse_volumique » (ex. 210 kg/m³)")
-        _check_scenarios(f, base, g, density, add)
+        check_scenarios(f, base, g, density, add)
+    for j, c in items("conteneurs"):
+        check_terms(c, ("conteneurs", j), add)
     for i, item in items("intrants"):
         check_material(("intrants", i, "matiere"), item.get("matiere"), inputs=True)
     for key, value in hypotheses.items():

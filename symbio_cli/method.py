@@ -7,35 +7,36 @@ factor used, and returns one frozen AuditResult.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from symbio_cli import units
+from symbio_cli import pooling, units
+from symbio_cli.containers import ContainerState, Terms, lifts_after  # noqa: F401 (lifts_after: part of the API)
 from symbio_cli.errors import FactorError, MethodError, field_name
 from symbio_cli.factors import (
     ELIMINATION_MODES,
     LANDFILL_MODES,
     LEVY_MODES,
     PROVINCE,
+    RECOVERY_MODES,
     RECYCLING_MODES,
     Library,
     Resolver,
     route_for,
 )
-from symbio_cli.games import ceil, coalition_cost, core_violation, proportional_split, shapley
+from symbio_cli.games import ceil, core_violation, shapley  # noqa: F401 (core_violation, shapley: re-exported)
 from symbio_cli.inventory import (
     MASS_RATE,
     Collecte,
+    CollecteScenario,
     Entreposage,
     Inventaire,
     Mutualisation,
     Substitution,
     hypotheses_factors,
 )
+from symbio_cli.joint import Joint, Retained
 from symbio_cli.numbers import message_number
 from symbio_cli.result import (
-    Allocation,
     AuditResult,
-    ContainerResult,
+    DefaultUse,
     FactorUse,
     PolicyRow,
     ScenarioResult,
@@ -46,11 +47,21 @@ from symbio_cli.result import (
 from symbio_cli.units import dims
 
 EPS = 1e-9
+TIE = 0.005  # $: two gains closer than this are a tie (rule 22)
 
 PER_TRIP = dims(currency=1, trip=-1)
 PER_KM = dims(currency=1, length=-1)
 PER_TONNE = dims(currency=1, mass=-1)
 PER_TKM = dims(currency=1, mass=-1, length=-1)
+
+
+def _level(mode: str) -> int:
+    """Rank in the LQE hierarchy: recycling 0, energy recovery 1, elimination 2."""
+    if mode in ELIMINATION_MODES:
+        return 2
+    if mode in RECOVERY_MODES:
+        return 1
+    return 0
 
 
 def _v(q, default=None):
@@ -59,64 +70,6 @@ def _v(q, default=None):
 
 # ---------------------------------------------------------------------------
 # Containers
-
-
-@dataclass(slots=True)
-class Terms:
-    """A container's terms in canonical units (m³, $, per year)."""
-
-    volume: float
-    fill: float
-    compaction: float
-    fee: float
-    surcharge: float
-    rental: float  # $/an
-    payload: float | None  # t per lift
-    declared: float | None  # lifts per year
-    capacity: float = 0.0  # m³ per lift: contenant × taux_remplissage × compaction
-
-    def __post_init__(self):
-        self.capacity = self.volume * self.fill * self.compaction
-
-    def need(self, volume: float, mass: float) -> int:
-        """L_need(S) = ceil(max(ΣV/cap, Σm/charge_utile))."""
-        ratio = volume / self.capacity if self.capacity > 0 else 0.0
-        if self.payload:
-            ratio = max(ratio, mass / self.payload)
-        return ceil(ratio) if ratio > 0 else 0
-
-    def lift_cost(self, lifts: float) -> float:
-        return lifts * self.fee * (1 + self.surcharge)
-
-    def cost(self, lifts: float, rental: bool = True) -> float:
-        """K = L × frais_levee × (1 + surcharge) + location annualized."""
-        return self.lift_cost(lifts) + (self.rental if rental else 0.0)
-
-
-@dataclass(slots=True)
-class ContainerState:
-    id: str
-    shared: bool
-    terms: Terms
-    streams: list = field(default_factory=list)  # indexes
-    volume: float = 0.0
-    mass: float = 0.0
-    need: int = 0
-    lifts: float = 0.0
-    cost: float = 0.0
-
-    def after(self, removed_volume: float, removed_mass: float, lifts_after: float | None) -> tuple[float, float, bool]:
-        """Lifts and cost once some contents leave (METHODE.md, "After a change")."""
-        volume = max(0.0, self.volume - removed_volume)
-        mass = max(0.0, self.mass - removed_mass)
-        emptied = volume <= EPS and mass <= EPS
-        if emptied:  # an emptied container is taken away: no lifts, no rental
-            lifts = 0.0
-        elif lifts_after is not None:  # `levees_apres`: the container stays in use
-            lifts = lifts_after
-        else:
-            lifts = max(0.0, self.lifts - (self.need - self.terms.need(volume, mass)))
-        return lifts, self.terms.cost(lifts, rental=not emptied), emptied
 
 
 # ---------------------------------------------------------------------------
@@ -137,6 +90,9 @@ class _Audit:
         self._emissions: dict[tuple, float | None] = {}
         self._layers_checked: set[tuple] = set()
         self._rents: dict[str, float | None] = {}
+        self.defaults: list[DefaultUse] = []
+        self._new_terms: dict[tuple, Terms] = {}  # a collecte scenario's container, by scenario path
+        self._defaults_seen: set[tuple] = set()
 
     def warn(self, code: str, message: str, path: tuple = ()) -> None:
         self.warnings.append((code, message, path))  # deduplicated, and paths named, at the end
@@ -173,25 +129,66 @@ class _Audit:
         if tarif is not None:
             return tarif.value - levy if included else tarif.value
         value = self.factor(f"tarif.{mode}", self.region, PROVINCE, path + ("tarif",))
+        if value is not None:
+            self.note_default(f"tarif.{mode}", self.region, PROVINCE, False, self.inv.flux[path[1]].id)
         if value is None:
             self.warn("tarif_manquant",
                       f"aucun tarif pour le mode « {mode} » : coût d'élimination compté 0 $ ; donnez « gestion.tarif »",
                       path + ("tarif",))
         return value
 
-    def terms(self, spec: Collecte, path: tuple, fill_key: str = "collecte.taux_remplissage") -> Terms:
+    def terms(self, spec: Collecte, path: tuple, fill_key: str = "collecte.taux_remplissage",
+              base: Terms | None = None, flux: str = "") -> Terms:
+        """A container's terms; with `base`, the keys `spec` leaves out are base's (a `collecte`
+        scenario), except `levees` (rule 1) and a forfait replaced by a lift fee."""
+        def pick(name, inherited, default=None):
+            value = getattr(spec, name, None)
+            if value is not None:
+                return value.value
+            return inherited if base is not None else default
+
         fill = _v(spec.taux_remplissage)
+        if fill is None and base is not None:
+            fill = base.fill
         if fill is None:
             fill = self.factor(fill_key, path=path + ("taux_remplissage",))
             if fill is None:
                 self.warn("taux_remplissage_manquant", "taux de remplissage inconnu : 100 % supposé", path)
                 fill = 1.0
+            else:
+                self.note_default(fill_key, None, None, False, flux)
+        forfait = _v(spec.forfait)
+        forfait_lifts = _v(spec.levees) if forfait is not None else None
+        if forfait is None and base is not None and base.forfait is not None and spec.frais_levee is None:
+            forfait, forfait_lifts = base.forfait, base.forfait_lifts  # rule 11: today's, scaled by L_1 / L_0
         return Terms(
-            volume=spec.contenant.value, fill=fill, compaction=_v(spec.compaction, 1.0),
-            fee=spec.frais_levee.value, surcharge=_v(spec.surcharge, 0.0),
-            rental=_v(spec.location, 0.0), payload=_v(spec.charge_utile),
+            volume=pick("contenant", base.volume if base else None),
+            fill=fill,
+            compaction=pick("compaction", base.compaction if base else None, 1.0),
+            fee=pick("frais_levee", base.fee if base else None, 0.0) or 0.0,
+            surcharge=pick("surcharge", base.surcharge if base else None, 0.0),
+            rental=pick("location", base.rental if base else None, 0.0),
+            payload=pick("charge_utile", base.payload if base else None),
             declared=_v(spec.levees),
+            count=pick("nombre", base.count if base else None, 1.0),
+            included=pick("tonnes_incluses", base.included if base else None),
+            overage_price=pick("surplus", base.overage_price if base else None, 0.0) or 0.0,
+            forfait=forfait, forfait_lifts=forfait_lifts,
+            distance=pick("distance", base.distance if base else None),
         )
+
+    def note_default(self, base: str, leaf: str | None, fallback: str | None, quiet: bool, flux: str) -> None:
+        """[R2] Record a library value the inventory did not give, with the key actually used."""
+        f = self.r.found.get((base, leaf, fallback, quiet))
+        if f is None or not f.default:
+            return
+        item = (f.key, flux)
+        if item in self._defaults_seen:
+            return
+        self._defaults_seen.add(item)
+        value = self.r.used[f.key].value if f.key in self.r.used else f.value
+        shown, unit = units.display(value, f.dims)
+        self.defaults.append(DefaultUse(cle=f.key, valeur=shown, unite=unit, flux=flux))
 
     def footprint(self, volume_m3: float, path: tuple) -> float | None:
         """Footprint of the nearest standard container size (`contenant.<n>vg3.surface`)."""
@@ -232,6 +229,7 @@ class _Audit:
         rho = _v(f.masse_volumique)
         if rho is None:
             rho = self.factor("masse_volumique", f.matiere, path=path + ("masse_volumique",))
+            self.note_default("masse_volumique", f.matiere, None, False, f.id)
         if f.quantite.dims == MASS_RATE:
             mass = f.quantite.value
             volume = mass / rho if rho else None
@@ -257,18 +255,25 @@ class _Audit:
             "i": i, "path": path, "f": f, "material": material, "rho": rho, "mass": mass,
             "volume": volume, "mode": g.mode, "levy": levy, "fee": fee, "area": area,
             "storage_type": storage_type, "fixed": _v(g.frais_fixes, 0.0),
-            "container": None, "collection": 0.0,
+            "rebate": _v(g.ristourne, 0.0), "container": None, "collection": 0.0,
         }
 
     def build_containers(self, streams: list[dict]) -> dict[str, ContainerState]:
         out: dict[str, ContainerState] = {}
+        owners: dict[str, list] = {}
+        for s in streams:
+            g = s["f"].gestion
+            if g.collecte is not None:
+                owners[s["f"].id] = [s["f"].id]
+            elif g.conteneur is not None:
+                owners.setdefault(g.conteneur, []).append(s["f"].id)
         for j, c in enumerate(self.inv.conteneurs):
-            out[c.id] = ContainerState(c.id, True, self.terms(c, ("conteneurs", j)))
+            out[c.id] = ContainerState(c.id, True, self.terms(c, ("conteneurs", j), flux=", ".join(owners.get(c.id, []))))
         for s in streams:
             g = s["f"].gestion
             if g.collecte is not None:
                 cid = s["f"].id
-                out[cid] = ContainerState(cid, False, self.terms(g.collecte, s["path"] + ("gestion", "collecte")))
+                out[cid] = ContainerState(cid, False, self.terms(g.collecte, s["path"] + ("gestion", "collecte"), flux=cid))
             elif g.conteneur is not None:
                 cid = g.conteneur
             else:
@@ -284,8 +289,18 @@ class _Audit:
             c.mass = sum(s["mass"] for s in members)
             c.need = c.terms.need(c.volume, c.mass)
             c.lifts = c.terms.declared if c.terms.declared is not None else float(c.need)
-            c.cost = c.terms.cost(c.lifts)
+            c.cost = c.terms.cost(c.lifts, c.mass)
             path = self.container_path(c, streams)
+            # rule 8: the container's distance, else its streams' when they agree
+            c.distance = c.terms.distance
+            if c.distance is None and members:
+                given = {_v(s["f"].gestion.distance) for s in members} - {None}
+                if len(given) == 1:
+                    c.distance = given.pop()
+                elif len(given) > 1:
+                    self.warn("distance_discordante",
+                              f"conteneur « {cid} » : ses flux donnent des distances différentes ; donnez "
+                              "« distance » au conteneur (trajets de collecte non comptés dans les GES)", path)
             if c.terms.declared is not None and c.lifts < c.need - 1:
                 self.warn("levees_insuffisantes",
                           f"conteneur « {cid} » : {message_number(c.lifts, 1)} levées/an déclarées ne suffisent pas au volume déclaré "
@@ -308,27 +323,39 @@ class _Audit:
             c = containers[cid]
             members = c.streams
             if len(members) == 1:
-                share = 1.0
-            elif c.volume > 0:
-                share = (s["volume"] or 0.0) / c.volume
-            elif c.mass > 0:
-                share = s["mass"] / c.mass
+                share = mass_share = 1.0
             else:
-                share = 1.0 / len(members)
+                mass_share = s["mass"] / c.mass if c.mass > 0 else 1.0 / len(members)
+                if c.volume > 0:
+                    share = (s["volume"] or 0.0) / c.volume
+                else:
+                    share = mass_share
             s["share"] = share
-            s["collection"] = c.cost * share
+            # rule 12: the overage is split by mass, the rest of K by volume
+            overage = c.terms.overage(c.lifts, c.mass)
+            s["collection"] = (c.cost - overage) * share + overage * mass_share
             if s["area"] is None:
                 fp = self.footprint(c.terms.volume, s["path"] + ("gestion", "entreposage"))
                 if fp is None:
                     self.warn("surface_inconnue", "surface d'entreposage inconnue : 0 m² compté", s["path"] + ("gestion", "entreposage"))
                     fp = 0.0
-                s["area"] = fp * share
+                else:
+                    self.note_default_footprint(c.terms.volume, s["f"].id)
+                s["area"] = fp * c.terms.count * share
         if s["area"] is None:
             self.warn("surface_inconnue", f"flux « {s['f'].id} » : ni « entreposage » ni conteneur : 0 m² compté",
                       s["path"] + ("gestion",))
             s["area"] = 0.0
         s["disposal"] = s["mass"] * ((s["fee"] or 0.0) + s["levy"])
-        s["cost"] = s["disposal"] + s["collection"] + s["fixed"]
+        s["cost"] = s["disposal"] + s["collection"] + s["fixed"] - s["rebate"]
+
+    def note_default_footprint(self, volume_m3: float, flux: str) -> None:
+        sizes = self.lib.container_sizes
+        if not sizes:
+            return
+        yd3 = volume_m3 / units.parse_unit("vg³")[0]
+        nearest = min(sizes, key=lambda n: (abs(n - yd3), n))
+        self.note_default(f"contenant.{nearest}vg3.surface", None, None, False, flux)
 
     # -- scenarios ----------------------------------------------------------
 
@@ -339,18 +366,13 @@ class _Audit:
             path = s["path"] + ("scenarios", j)
             if isinstance(sc, Substitution):
                 scenarios.append(self.substitution(s, sc, containers, path))
+            elif isinstance(sc, CollecteScenario):
+                scenarios.append(self.collection(s, sc, containers, path))
             else:
                 scenarios.append(self.mutualisation(s, sc, containers, path))
-        forced = [j for j, sc in enumerate(f.scenarios) if sc.retenu]
-        if forced:
-            retained = forced[0]
-        else:  # the largest positive gain, the first in the file on a tie
-            retained = None
-            for j, r in enumerate(scenarios):
-                if r["gain_net_cad"] > 0 and (retained is None or r["gain_net_cad"] > scenarios[retained]["gain_net_cad"]):
-                    retained = j
-        if retained is not None:
-            scenarios[retained]["retenu"] = True
+        retained = self.retain(s, f.scenarios, scenarios)
+        for j in retained:
+            scenarios[j]["retenu"] = True
         scenarios = [ScenarioResult(**kw) for kw in scenarios]
         return StreamResult(
             id=f.id, nom=f.nom, matiere=f.matiere, famille=s["material"].family, mode=s["mode"],
@@ -358,13 +380,56 @@ class _Audit:
             tarif_cad_t=s["fee"], redevance_cad_t=s["levy"], cout_elimination_cad=s["disposal"],
             cout_collecte_cad=s["collection"], frais_fixes_cad=s["fixed"], cout_actuel_cad=s["cost"],
             surface_m2=s["area"], type_entreposage=s["storage_type"], conteneur=s["container"],
-            source_donnees=f.source_donnees, scenarios=tuple(scenarios), scenario_retenu=retained,
+            source_donnees=f.source_donnees, scenarios=tuple(scenarios),
+            scenario_retenu=retained[0] if retained else None, scenarios_retenus=tuple(retained),
+            ristourne_cad=s["rebate"],
         )
+
+    def retain(self, s: dict, specs, scenarios: list[dict]) -> list[int]:
+        """[R2] The retained scenarios (METHODE.md, Totals; rules 21–22).
+
+        Those marked `retenu: true` or `statut: en_place`, else the one with the
+        largest G > 0 (first in the file on a tie |ΔG| < 0,005 $, with a warning).
+        A pooled group that does not form is never a candidate.
+        """
+        path = s["path"]
+        dropped = set()
+        for j, r in enumerate(scenarios):
+            if r["type"] == "mutualisation" and not r.get("groupe_forme", True):
+                dropped.add(j)
+                if specs[j].retenu or specs[j].statut == "en_place":
+                    self.warn("groupe_non_forme",
+                              f"scénario « {r['nom']} » retenu, mais le groupe coûte plus cher que ses membres seuls : "
+                              "il n'est pas retenu (les autres scénarios du flux sont examinés)",
+                              path + ("scenarios", j, "retenu"))
+        forced = [j for j, sc in enumerate(specs) if (sc.retenu or sc.statut == "en_place") and j not in dropped]
+        if forced:
+            return forced
+        best = None
+        for j, r in enumerate(scenarios):
+            if j in dropped or not r["gain_net_cad"] > 0:
+                continue
+            if best is None or r["gain_net_cad"] > scenarios[best]["gain_net_cad"]:
+                best = j
+        if best is None:
+            return []
+        tied = [j for j, r in enumerate(scenarios) if j not in dropped and r["gain_net_cad"] > 0
+                and abs(r["gain_net_cad"] - scenarios[best]["gain_net_cad"]) < TIE]
+        if len(tied) > 1:
+            first = tied[0]
+            names = " et ".join(f"« {scenarios[j]['nom']} »" for j in tied)
+            self.warn("egalite_scenarios",
+                      f"flux « {s['f'].id} » : {names} ont le même gain net ({message_number(scenarios[first]['gain_net_cad'])} $/an) ; "
+                      "le premier du fichier est retenu (marquez « retenu: true » pour choisir)", path)
+            return [first]
+        return [best]
 
     def trips(self, mass: float, sc: Substitution, path: tuple) -> int:
         load = _v(sc.charge_voyage)
         if load is None:
             load = self.factor("transport.charge_utile", path=path + ("charge_voyage",))
+            if load is not None:
+                self.note_default("transport.charge_utile", None, None, False, self.inv.flux[path[1]].id)
             if load is None:
                 raise MethodError(path + ("charge_voyage",), "charge par voyage inconnue : donnez « charge_voyage » (ex. 12 t)")
         return ceil(mass / load) if mass > 0 else 0
@@ -405,11 +470,29 @@ class _Audit:
                       f"GES de « {material} » : « {a.key} » ({la}) et « {b.key} » ({lb}) ne viennent pas de la même "
                       "couche de facteurs ; la différence est approximative", path)
 
-    def rent(self, storage_type: str, path: tuple) -> float | None:
+    def rent(self, storage_type: str, path: tuple, flux: str = "") -> float | None:
+        key = "entreposage.loyer" if storage_type == "interieur" else "entreposage.loyer_exterieur"
         if storage_type not in self._rents:
-            key = "entreposage.loyer" if storage_type == "interieur" else "entreposage.loyer_exterieur"
             self._rents[storage_type] = self.factor(key, self.region, PROVINCE, path)
+        if self._rents[storage_type] is not None:
+            self.note_default(key, self.region, PROVINCE, False, flux)
         return self._rents[storage_type]
+
+    def truck(self, path: tuple) -> float | None:
+        """transport.emission_vehicule [t CO2e per vehicle-m], or None with a warning."""
+        value = self.factor("transport.emission_vehicule", path=path)
+        if value is None:
+            self.warn("ges_partiel", "émission du camion inconnue : trajets non comptés, scénario exclu du total des GES", path)
+        return value
+
+    def hierarchy(self, mode: str, route: str, name: str, path: tuple) -> str | None:
+        """[R2] A warning when a scenario moves a stream down the LQE hierarchy."""
+        if _level(route) <= _level(mode):
+            return None
+        message = (f"scénario « {name} » : la filière « {route} » descend dans la hiérarchie des 3RV-E "
+                   f"(aujourd'hui « {mode} ») ; permis, mais à justifier")
+        self.warn("hierarchie", message, path)
+        return message
 
     def substitution(self, s: dict, sc: Substitution, containers, path: tuple) -> dict:
         p = _v(sc.part, 1.0)
@@ -417,22 +500,39 @@ class _Audit:
         v_s = p * (s["volume"] or 0.0)
         unit_cost = (s["fee"] or 0.0) + s["levy"]
         revenue = m_s * sc.prix.value
-        # container of today: lifts fall by the change in need
+        route = route_for(self.lib, s["material"], filiere=sc.filiere)
+        mode = s["mode"]
+        name = sc.nom or f"Substitution ({sc.preneur or route})"
+        # container of today: lifts fall by the change in need (rule 25 for levees_apres)
         k_before = k_after = 0.0
-        lifts_after = None
+        lifts0 = lifts1 = None
+        c = None
         cid = s["container"]
         if cid is not None:
             c = containers[cid]
-            lifts_after, k_after, _ = c.after(v_s, m_s, _v(sc.levees_apres))
+            declared = _v(sc.levees_apres)
+            lifts1, k_after, emptied, need_after = c.after(v_s, m_s, declared)
+            lifts0 = c.lifts
             k_before = c.cost
+            if declared is not None and not emptied and declared < need_after - EPS:
+                self.warn("levees_apres_insuffisantes",
+                          f"scénario « {name} » : {message_number(declared, 1)} levées/an après le changement, mais le "
+                          f"contenu restant en demande {need_after} ; la valeur donnée est utilisée", path + ("levees_apres",))
         avoided = m_s * unit_cost + (k_before - k_after)
-        # new costs
+        # a new container of its own for the diverted material: its lifts are the trips (rule 9)
+        k_new = 0.0
+        lifts_new = None
+        if sc.collecte is not None:
+            terms = self.terms(sc.collecte, path + ("collecte",), flux=s["f"].id)
+            lifts_new = terms.declared if terms.declared is not None else float(terms.need(v_s, m_s))
+            k_new = terms.cost(lifts_new, m_s)
         trips = None
         transport = 0.0
         distance = _v(sc.distance)
         t = sc.transport
         if t is not None or distance is not None:
             trips = self.trips(m_s, sc, path)
+        ghg_trips = lifts_new if lifts_new is not None else trips  # rule 9 (GHG only)
         if t is not None:
             if t.dims == PER_TRIP:
                 transport = t.value * trips
@@ -442,23 +542,17 @@ class _Audit:
                 transport = t.value * m_s
             elif t.dims == PER_TKM:
                 transport = t.value * m_s * distance
-        k_new = 0.0
-        if sc.collecte is not None:
-            terms = self.terms(sc.collecte, path + ("collecte",))
-            lifts_new = terms.declared if terms.declared is not None else terms.need(v_s, m_s)
-            k_new = terms.cost(lifts_new)
         preparation = m_s * _v(sc.preparation, 0.0)
         fixed = _v(sc.frais_fixes, 0.0)
-        new_costs = preparation + transport + k_new + fixed
+        rebate_lost = p * s["rebate"]  # rule 14
+        new_costs = preparation + transport + k_new + fixed + rebate_lost
         gain = avoided + revenue - new_costs
         one_time = _v(sc.investissement, 0.0) + _v(sc.penalite, 0.0)
         payback = one_time / gain if gain > 0 and one_time > 0 else None
-        # environment
-        route = route_for(self.lib, s["material"], filiere=sc.filiere)
-        mode = s["mode"]
+        # environment (rules 15–16)
         eliminated = mode in ELIMINATION_MODES and route not in ELIMINATION_MODES
         elim_t = m_s if eliminated else 0.0
-        landfill_t = m_s if eliminated and mode in LANDFILL_MODES else 0.0
+        landfill_t = m_s if mode in LANDFILL_MODES and route not in LANDFILL_MODES else 0.0
         landfill_m3 = 0.0
         if landfill_t > 0:
             rho_l = self.factor("enfouissement.masse_volumique_en_place", s["f"].matiere, path=path)
@@ -467,49 +561,80 @@ class _Audit:
             else:
                 landfill_m3 = None
                 self.warn("masse_volumique_enfouissement", "masse volumique en place inconnue : m³ d'enfouissement non calculés", path)
-        levy_avoided = m_s * s["levy"] if eliminated else 0.0
-        ghg = None
-        if route == mode:
-            ghg = 0.0
+        if eliminated:
+            levy_avoided = m_s * s["levy"]
+        elif mode in ELIMINATION_MODES and route in ELIMINATION_MODES:
+            levy_avoided = m_s * (s["levy"] - self.levy(route, path + ("filiere",)))
         else:
+            levy_avoided = 0.0
+        notes = []
+        if mode in ELIMINATION_MODES and route in ELIMINATION_MODES and route != mode:
+            notes.append("prix_elimination_tout_compris")
+        warning = self.hierarchy(mode, route, name, path + ("filiere",))
+        if s["f"].matiere.startswith("bois_") and sc.filiere is None:
+            self.warn("filiere_bois",
+                      f"scénario « {name} » : bois sans « filiere » — précisez « recyclage » (panneaux, litière, paillis) "
+                      "ou « valorisation_energetique » (granules, chaudière)", path)
+        # GHG: complete or null (rule 6)
+        ghg = 0.0
+        has_factor = False
+        ghg_material = ghg_transport = ghg_lifts = 0.0
+        if route != mode:
             fuel = sc.combustible_remplace  # the fuel the energy-recovery side replaces
             ef_before = self.emission(s["f"].matiere, mode, path, fuel)
             ef_after = self.emission(s["f"].matiere, route, path + ("filiere",), fuel)
             if ef_before is not None and ef_after is not None:
-                ghg = m_s * (ef_before - ef_after)
+                ghg_material = m_s * (ef_before - ef_after)
+                has_factor = True
                 self.check_layers(s["f"].matiere, mode, route, path)
             else:
+                ghg = None
                 self.warn("ges_partiel",
                           f"facteur d'émission manquant pour « {s['f'].matiere} » ({mode} → {route}) : ce scénario est exclu du total des GES",
                           path)
-        if ghg is not None and distance is not None and m_s > 0:
-            per_km = self.factor("transport.emission_vehicule", path=path + ("distance",))
-            if per_km is None:
+        if ghg is not None and distance is not None and m_s > 0 and ghg_trips:
+            truck = self.truck(path + ("distance",))
+            if truck is None:
                 ghg = None
-                self.warn("ges_partiel", "émission du camion inconnue : scénario exclu du total des GES", path)
             else:
-                ghg -= trips * 2 * distance * per_km
+                ghg_transport = -ghg_trips * 2 * distance * truck
+                has_factor = True
+        if ghg is not None and c is not None and c.distance is not None and lifts0 != lifts1:
+            truck = self.truck(path)
+            if truck is None:
+                ghg = None
+            else:
+                ghg_lifts = 2 * truck * (lifts0 - lifts1) * c.distance
+                has_factor = True
+        if ghg is not None:
+            ghg = ghg_material + ghg_transport + ghg_lifts
         area_before = s["area"]
         area_after = _v(sc.entreposage_apres, area_before * (1 - p))
         recovered = area_before - area_after
         value = 0.0
         if abs(recovered) > EPS:
-            rent = self.rent(s["storage_type"], path)
+            rent = self.rent(s["storage_type"], path, s["f"].id)
             value = None if rent is None else recovered * rent
         shown = None if t is None else units.display(t.value, t.dims)
         detail = {
             "part": p, "prix_cad_t": sc.prix.value, "cout_unitaire_evite_cad_t": unit_cost,
             "elimination_evitee_cad": m_s * unit_cost, "conteneur_avant_cad": k_before,
-            "conteneur_apres_cad": k_after, "levees_apres": lifts_after,
+            "conteneur_apres_cad": k_after, "levees_avant": lifts0, "levees_apres": lifts1,
             "levees_apres_declarees": _v(sc.levees_apres), "voyages": trips,
             "transport_cad": transport, "preparation_cad": preparation,
             "transport_tarif": None if t is None else shown[0],
             "transport_unite": None if t is None else shown[1], "nouveau_conteneur_cad": k_new,
-            "frais_fixes_cad": fixed, "distance_km": None if distance is None else distance / 1000,
+            "levees_nouveau_conteneur": lifts_new, "voyages_ges": ghg_trips,
+            "frais_fixes_cad": fixed, "ristourne_perdue_cad": rebate_lost,
+            "distance_km": None if distance is None else distance / 1000,
+            "distance_collecte_km": None if c is None or c.distance is None else c.distance / 1000,
             "investissement_cad": _v(sc.investissement, 0.0), "penalite_cad": _v(sc.penalite, 0.0),
+            "ges_matiere_tco2e": ghg_material, "ges_transport_tco2e": ghg_transport,
+            "ges_levees_tco2e": ghg_lifts, "ges_facteur": has_factor,
+            "hierarchie": warning, "notes": notes,
         }
         return dict(
-            type="substitution", nom=sc.nom or f"Substitution ({sc.preneur or route})", statut=sc.statut,
+            type="substitution", nom=name, statut=sc.statut,
             statut_reglementaire=sc.statut_reglementaire, retenu=False, retenu_force=sc.retenu,
             gain_net_cad=gain, revenus_cad=revenue, couts_cad=new_costs, cout_evite_cad=avoided,
             retour_annees=payback, elimination_evitee_t=elim_t, enfouissement_evite_t=landfill_t,
@@ -518,104 +643,128 @@ class _Audit:
             filiere=route, preneur=sc.preneur, detail=detail,
         )
 
-    def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> dict:
-        c = containers[s["container"]]
-        own = c.terms
-        rho = s["rho"]
-
-        # terms the scenario leaves out: the plant's container, then mutualisation.* factors
-        volume = _v(sc.contenant, own.volume)
-        fee = _v(sc.frais_levee, own.fee)
-        rental = _v(sc.location, own.rental)
-        surcharge = _v(sc.surcharge, own.surcharge)
-        # the plant's compactor comes along only when the pooled container is the plant's own
-        compaction = _v(sc.compaction, own.compaction if sc.contenant is None else 1.0)
-        fill = _v(sc.taux_remplissage, own.fill)  # the plant's fill rate, its default included
-        management = _v(sc.frais_gestion)
-        if management is None:
-            management = self.factor("mutualisation.frais_gestion", path=path + ("frais_gestion",), quiet=True) or 0.0
-        cap = volume * fill * compaction
-        group = sc.forme == "contrat_groupe"
-        names = [self.inv.entreprise.nom]
-        volumes = [s["volume"] or 0.0]
-        lifts = [c.lifts]
-        alone = [own.lift_cost(c.lifts) if group else c.cost]
-        estimated = [False]
-        for k, partner in enumerate(sc.partenaires):
-            ppath = path + ("partenaires", k)
-            q = partner.quantite
-            if q.dims == MASS_RATE:
-                if not rho:
-                    raise MethodError(ppath + ("quantite",), "quantité du partenaire en masse : la masse volumique du flux est inconnue ; donnez un volume")
-                vol = q.value / rho
-            else:
-                vol = q.value
-            n_lifts = _v(partner.levees)
-            if n_lifts is None:
-                n_lifts = float(ceil(vol / own.capacity)) if own.capacity > 0 else 0.0
-            partner_fee = _v(partner.frais_levee, own.fee)
-            if partner.cout_actuel is not None:
-                cost = partner.cout_actuel.value
-                est = False
-            else:
-                cost = n_lifts * partner_fee * (1 + own.surcharge)
-                est = True
-                how = "ses levées" if partner.levees is not None else "son volume et le conteneur de l'usine"
-                self.warn("cout_partenaire_estime",
-                          f"coût actuel de « {partner.nom} » estimé d'après {how} au tarif de levée de l'usine",
-                          ppath)
-            names.append(partner.nom)
-            volumes.append(vol)
-            lifts.append(n_lifts)
-            alone.append(cost)
-            estimated.append(est)
-        n = len(names)
-
-        cost = coalition_cost(alone, volumes, lifts, group, cap, fee, surcharge, rental, management)
-        full = (1 << n) - 1
-        pooled = cost(full)
-        if sc.repartition == "shapley":
-            shares = shapley(n, cost)
+    def collection(self, s: dict, sc: CollecteScenario, containers, path: tuple) -> dict:
+        """[R2] A change of container or schedule (rules 1–4): no mass changes route."""
+        name = sc.nom or "Collecte"
+        cid = s["container"]
+        c = containers[cid] if cid is not None else None
+        moving = c is not None and c.shared and sc.conteneur is None  # the stream leaves a shared container
+        new = self.terms(sc.collecte, path + ("collecte",), base=None if c is None else c.terms, flux=s["f"].id)
+        if c is None or moving:
+            volume, mass = s["volume"] or 0.0, s["mass"]
         else:
-            shares = proportional_split(pooled, lifts if group else volumes)
-        blocking = core_violation(n, shares, cost)
-        members = tuple(
-            Allocation(names[k], volumes[k], lifts[k], alone[k], shares[k], alone[k] - shares[k], estimated[k])
-            for k in range(n)
-        )
-        tarif_gain = 0.0
-        if sc.tarif is not None:
-            tarif_gain = s["mass"] * ((s["fee"] or 0.0) - sc.tarif.value)
-        # METHODE.md: revenue 0, costs = the plant's share; what it stops paying carries the fee change
-        avoided = alone[0] + tarif_gain
-        costs = shares[0]
-        gain = avoided - costs
-        area_after = _v(sc.entreposage_apres, s["area"])
-        recovered = s["area"] - area_after
+            volume, mass = c.volume, c.mass
+        need_new = new.need(volume, mass)
+        lifts_new = new.declared if new.declared is not None else float(need_new)  # rule 1: never inherited
+        if new.declared is not None and new.declared < need_new - 1:
+            self.warn("levees_insuffisantes",
+                      f"scénario « {name} » : {message_number(new.declared, 1)} levées/an ne suffisent pas au contenu "
+                      f"({need_new} nécessaires)", path + ("collecte", "levees"))
+        k_new = new.cost(lifts_new, mass)
+        k_before = 0.0 if c is None else c.cost
+        lifts0 = 0.0 if c is None else c.lifts
+        lifts_left = 0.0
+        k_left = 0.0
+        if moving:
+            lifts_left, k_left, _, _ = c.after(volume, mass, None)
+        k_after = k_left + k_new
+        fixed = _v(sc.frais_fixes, 0.0)
+        gain = k_before - k_after - fixed  # rule 3
+        one_time = _v(sc.investissement, 0.0) + _v(sc.penalite, 0.0)
+        payback = one_time / gain if gain > 0 and one_time > 0 else None
+        # GHG: collection trips only (rule 8), null without a known distance (rule 4)
+        d0 = None if c is None else c.distance
+        d1 = new.distance if new.distance is not None else d0
+        ghg = None
+        has_factor = False
+        if (c is None or d0 is not None) and d1 is not None:
+            truck = self.truck(path)
+            if truck is not None:
+                before = 0.0 if c is None else lifts0 * d0
+                after = lifts_new * d1 + (lifts_left * d0 if moving else 0.0)
+                ghg = 2 * truck * (before - after)
+                has_factor = True
+        area_before = s["area"]
+        area_after = _v(sc.entreposage_apres, area_before)
+        recovered = area_before - area_after
         value = 0.0
         if abs(recovered) > EPS:
-            rent = self.rent(s["storage_type"], path)
+            rent = self.rent(s["storage_type"], path, s["f"].id)
             value = None if rent is None else recovered * rent
         detail = {
-            "contenant_m3": volume, "taux_remplissage": fill, "compaction": compaction, "capacite_m3": cap,
-            "frais_levee_cad": fee, "surcharge": surcharge, "location_cad": rental,
-            "frais_gestion_cad": management, "gain_tarif_cad": tarif_gain,
-            "levees_groupe": (sum(lifts) if group else (ceil(sum(volumes) / cap) if cap > 0 else 0)),
+            "conteneur": cid if not moving else s["f"].id, "deplace": moving,
+            "conteneur_avant_cad": k_before, "conteneur_apres_cad": k_after, "nouveau_conteneur_cad": k_new,
+            "conteneur_restant_cad": k_left, "levees_avant": lifts0, "levees_apres": lifts_new,
+            "levees_restantes": lifts_left, "levees_besoin": float(need_new), "levees_declarees": new.declared,
+            "contenant_m3": new.volume, "capacite_m3": new.capacity, "compaction": new.compaction,
+            "taux_remplissage": new.fill, "nombre": new.count, "frais_levee_cad": new.fee,
+            "surcharge": new.surcharge, "location_cad": new.total_rental, "forfait_cad": new.forfait,
+            "depassement_cad": new.overage(lifts_new, mass), "frais_fixes_cad": fixed,
+            "distance_avant_km": None if d0 is None else d0 / 1000,
+            "distance_apres_km": None if d1 is None else d1 / 1000,
+            "investissement_cad": _v(sc.investissement, 0.0), "penalite_cad": _v(sc.penalite, 0.0),
+            "ges_levees_tco2e": ghg, "ges_facteur": has_factor, "part": 0.0,
         }
+        self._new_terms[path] = new
         return dict(
-            type="mutualisation", nom=sc.nom or ("Contrat de groupe" if group else "Conteneur partagé"),
-            statut=sc.statut, statut_reglementaire=sc.statut_reglementaire, retenu=False,
-            retenu_force=sc.retenu, gain_net_cad=gain, revenus_cad=0.0, couts_cad=costs,
-            cout_evite_cad=avoided, retour_annees=None, elimination_evitee_t=0.0,
-            enfouissement_evite_t=0.0, enfouissement_evite_m3=0.0, redevance_evitee_cad=0.0,
-            ges_evites_tco2e=0.0, surface_recuperee_m2=recovered, valeur_surface_cad=value,
-            detail=detail, forme=sc.forme, repartition=sc.repartition, cout_groupe_cad=pooled,
-            economie_groupe_cad=sum(alone) - pooled, stable=blocking is None,
-            coalition_bloquante=None if blocking is None else tuple(names[k] for k in blocking),
-            membres=members,
+            type="collecte", nom=name, statut=sc.statut, statut_reglementaire=sc.statut_reglementaire,
+            retenu=False, retenu_force=sc.retenu, gain_net_cad=gain, revenus_cad=0.0,
+            couts_cad=k_after + fixed, cout_evite_cad=k_before, retour_annees=payback,
+            elimination_evitee_t=0.0, enfouissement_evite_t=0.0, enfouissement_evite_m3=0.0,
+            redevance_evitee_cad=0.0, ges_evites_tco2e=ghg, surface_recuperee_m2=recovered,
+            valeur_surface_cad=value, masse_detournee_t=0.0, filiere=None, preneur=None, detail=detail,
         )
 
+    def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> dict:
+        return pooling.mutualisation(self, s, sc, containers, path)
+
     # -- totals -------------------------------------------------------------
+
+    def gather(self, acc: Retained, s: dict, r: StreamResult) -> None:
+        """Add one stream's retained scenarios to the totals (rule 22 for its storage)."""
+        acc.after_modes[r.mode] = acc.after_modes.get(r.mode, 0.0) + r.masse_t
+        if not r.scenarios_retenus:
+            return
+        specs = s["f"].scenarios
+        key = r.conteneur if r.conteneur is not None else "\0" + r.id
+        parts = 0.0
+        given_areas = []
+        pooled = False
+        for j in r.scenarios_retenus:
+            sc = r.scenarios[j]
+            acc.gains += sc.gain_net_cad
+            if sc.type == "mutualisation":
+                acc.pooling += sc.gain_net_cad
+                acc.area += sc.surface_recuperee_m2
+                acc.area_value += sc.valeur_surface_cad or 0.0
+                acc.pooled[key] = sc
+                pooled = True
+                continue
+            acc.ghg(sc, key)
+            if specs[j].entreposage_apres is not None:
+                given_areas.append(specs[j].entreposage_apres.value)
+            if sc.type == "collecte":
+                where = "\0" + r.id if sc.detail.get("deplace") else key  # a stream leaving its shared container
+                acc.collects[where] = (s, sc, self._new_terms[s["path"] + ("scenarios", j)])
+                continue
+            parts += sc.detail["part"]
+            acc.substitution(r, sc)
+            acc.removed.setdefault(key, []).append((s, sc))
+        if pooled:
+            return
+        area_after = min(given_areas) if given_areas else s["area"] * (1 - parts)
+        recovered = s["area"] - area_after
+        acc.area += recovered
+        if abs(recovered) > EPS:
+            rent = self.rent(s["storage_type"], s["path"], s["f"].id)
+            acc.area_value += 0.0 if rent is None else recovered * rent
+
+    def virtual(self, cid: str, terms: Terms, volume: float, mass: float, lifts: float) -> ContainerState:
+        """The container a `collecte` brings, holding `volume`/`mass` at `lifts` a year (rule 2)."""
+        c = ContainerState(cid, False, terms, volume=volume, mass=mass, need=terms.need(volume, mass), lifts=lifts)
+        c.cost = terms.cost(lifts, mass)
+        c.distance = terms.distance
+        return c
 
     def totals(self, streams, containers, results: list[StreamResult]) -> AuditResult:
         total_mass = total_volume = current = 0.0
@@ -623,69 +772,23 @@ class _Audit:
             total_mass += r.masse_t
             total_volume += r.volume_m3 or 0.0
             current += r.cout_actuel_cad
-        gains = revenue = pooling = area = area_value = 0.0
-        elim = landfill_t = landfill_m3 = levy = ghg = 0.0
-        partial = False
-        after_modes: dict[str, float] = {}
-        removed: dict[str, list] = {}
+        acc = Retained()
         for s, r in zip(streams, results):
-            after_modes[r.mode] = after_modes.get(r.mode, 0.0) + r.masse_t
-            if r.scenario_retenu is None:
-                continue
-            sc = r.scenarios[r.scenario_retenu]
-            gains += sc.gain_net_cad
-            area += sc.surface_recuperee_m2
-            area_value += sc.valeur_surface_cad or 0.0
-            if sc.type == "substitution":
-                revenue += sc.revenus_cad
-                elim += sc.elimination_evitee_t
-                landfill_t += sc.enfouissement_evite_t
-                landfill_m3 += sc.enfouissement_evite_m3 or 0.0
-                levy += sc.redevance_evitee_cad
-                if sc.ges_evites_tco2e is None:
-                    partial = True
-                else:
-                    ghg += sc.ges_evites_tco2e
-                after_modes[r.mode] -= sc.masse_detournee_t
-                after_modes[sc.filiere] = after_modes.get(sc.filiere, 0.0) + sc.masse_detournee_t
-                if r.conteneur is not None:
-                    removed.setdefault(r.conteneur, []).append((s, sc))
-            else:
-                pooling += sc.gain_net_cad
-        # joint lifts: all retained substitutions of a container together
-        container_results = []
-        joint_gap = 0.0
-        sizing = 0.0
-        for cid, c in containers.items():
-            items = removed.get(cid, [])
-            if items:
-                v = sum(sc.detail["part"] * (s["volume"] or 0.0) for s, sc in items)
-                m = sum(sc.masse_detournee_t for s, sc in items)
-                declared = [sc.detail["levees_apres_declarees"] for s, sc in items
-                            if sc.detail["levees_apres_declarees"] is not None]
-                lifts_after, cost_after, _ = c.after(v, m, min(declared) if declared else None)
-                separate = sum(sc.detail["conteneur_avant_cad"] - sc.detail["conteneur_apres_cad"] for s, sc in items)
-                gap = (c.cost - cost_after) - separate
-            else:
-                lifts_after, cost_after, gap = c.lifts, c.cost, 0.0
-            joint_gap += gap
-            over = 0.0
-            if c.lifts > c.need + 1:
-                over = (c.lifts - c.need) * c.terms.fee * (1 + c.terms.surcharge)
-                sizing += over
-                self.warn("surdimensionnement",
-                          f"conteneur « {cid} » : {message_number(c.lifts)} levées/an pour {c.need} nécessaires — "
-                          f"{message_number(over)} $/an à récupérer en ajustant l'horaire",
-                          self.container_path(c, streams))
-            container_results.append(ContainerResult(
-                id=cid, partage=c.shared, flux=tuple(streams[i]["f"].id for i in c.streams),
-                contenant_m3=c.terms.volume, capacite_m3=c.terms.capacity, levees_avant=c.lifts,
-                levees_besoin=float(c.need), levees_apres=lifts_after,
-                levees_declarees=c.terms.declared is not None, cout_avant_cad=c.cost,
-                cout_apres_cad=cost_after, frais_levee_cad=c.terms.fee, surcharge=c.terms.surcharge,
-                location_cad=c.terms.rental, surdimensionnement_cad=over, ecart_conjoint_cad=gap,
-            ))
+            self.gather(acc, s, r)
+        gains, revenue, pooling = acc.gains, acc.revenue, acc.pooling
+        area, area_value = acc.area, acc.area_value
+        elim, landfill_t, landfill_m3, levy = acc.elim, acc.landfill_t, acc.landfill_m3, acc.levy
+        ghg_sum, excluded, partial = acc.ghg_sum, acc.excluded, acc.partial
+        has_factor, any_retained, after_modes = acc.has_factor, acc.any_retained, acc.after_modes
+        joint = Joint(self, streams, containers, acc)
+        container_results, joint_gap, joint_ghg_gap, sizing = joint.run()
         savings = gains + joint_gap
+        if not any_retained:
+            ghg, partial = 0.0, False  # rule 5: nothing retained (a mutualisation's GHG is 0 by rule)
+        elif not has_factor:
+            ghg, partial = None, True  # rule 5: retained scenarios, none with a factor
+        else:
+            ghg = ghg_sum + joint_ghg_gap
 
         def rates(masses: dict[str, float], total: float):
             if total <= 0:
@@ -711,6 +814,8 @@ class _Audit:
             taux_mise_en_valeur_apres=val1, taux_elimination_avant=el0, taux_elimination_apres=el1,
             ecart_levees_conjointes_cad=joint_gap, potentiel_redimensionnement_cad=sizing,
             part_masse_pesee=weighed / total_mass if total_mass > 0 else None,
+            ges_tonnes_exclues_t=excluded, ecart_conjoint_ges_tco2e=joint_ghg_gap if ghg is not None else 0.0,
+            nombre_defauts=len(self.defaults),
         )
         policy = self.policy(results)
         used = []
@@ -743,31 +848,42 @@ class _Audit:
             fichier=self.fichier, entreprise=entreprise, annee=self.inv.annee,
             periode_donnees=self.inv.periode_donnees, region=self.region, flux=tuple(results),
             conteneurs=tuple(container_results), totaux=totals, politique=policy,
-            facteurs_utilises=tuple(used), avertissements=warnings,
+            facteurs_utilises=tuple(used), avertissements=warnings, defauts=tuple(self.defaults),
         )
 
     def policy(self, results: list[StreamResult]) -> tuple[PolicyRow, ...]:
-        """Recycling rate of each policy family, before and after, against its target."""
-        sums: dict[str, list[float]] = {}  # family -> [mass, recycled before, recycled after]
+        """Each policy family's rates before/after against its target ([R2] rule 23).
+
+        The target `politique.objectif.<famille>` names the rate it counts in its
+        `taux:` field (`recyclage` by default, `mise_en_valeur` for the CRD
+        "recycler et valoriser"); `hypotheses:` override its value only.
+        """
+        sums: dict[str, list[float]] = {}  # family -> [mass, recycled before/after, recovered before/after]
         for r in results:
-            row = sums.setdefault(r.famille, [0.0, 0.0, 0.0])
+            row = sums.setdefault(r.famille, [0.0, 0.0, 0.0, 0.0, 0.0])
             recycled = r.masse_t if r.mode in RECYCLING_MODES else 0.0
+            recovered = r.masse_t if r.mode not in ELIMINATION_MODES else 0.0
             row[0] += r.masse_t
             row[1] += recycled
             row[2] += recycled
-            if r.scenario_retenu is not None:
-                sc = r.scenarios[r.scenario_retenu]
+            row[3] += recovered
+            row[4] += recovered
+            for j in r.scenarios_retenus:
+                sc = r.scenarios[j]
                 if sc.type == "substitution":
-                    now = sc.filiere in RECYCLING_MODES
-                    row[2] += sc.masse_detournee_t * (int(now) - int(r.mode in RECYCLING_MODES))
+                    row[2] += sc.masse_detournee_t * (int(sc.filiere in RECYCLING_MODES) - int(r.mode in RECYCLING_MODES))
+                    row[4] += sc.masse_detournee_t * (int(sc.filiere not in ELIMINATION_MODES)
+                                                      - int(r.mode not in ELIMINATION_MODES))
         rows = []
         for family in ("pcpvm", "organiques", "crd", "autres"):
             if family not in sums:
                 continue
-            mass, before, after = sums[family]
+            mass, before, after, val_before, val_after = sums[family]
             target = None if family == "autres" else self.factor("politique.objectif", family)
-            rows.append(PolicyRow(family, mass, before / mass if mass > 0 else None,
-                                  after / mass if mass > 0 else None, target))
+            spec = self.lib.get(f"politique.objectif.{family}")
+            kind = (getattr(spec, "rate", "") or "recyclage") if spec is not None else "recyclage"
+            rows.append(PolicyRow(family, mass, *(x / mass if mass > 0 else None for x in (before, after)), target,
+                                  kind, *(x / mass if mass > 0 else None for x in (val_before, val_after))))
         return tuple(rows)
 
 

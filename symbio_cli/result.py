@@ -20,8 +20,9 @@ class Allocation:
     levees: float | None
     cout_seul_cad: float
     part_cad: float
-    economie_cad: float
+    economie_cad: float  # stand-alone cost − share + m_k × (T_k − tarif) (rule 20)
     cout_estime: bool = False
+    gain_tarif_cad: float = 0.0  # m_k × (T_k − tarif) when the pooled contract sets a tarif
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class ScenarioResult:
     forme: str | None = None
     repartition: str | None = None
     cout_groupe_cad: float | None = None
-    economie_groupe_cad: float | None = None
+    economie_groupe_cad: float | None = None  # lift-only part: Σ c_k − c(N)
+    economies_groupe_cad: float | None = None  # [R2] with the group price on every member's tonnes
+    groupe_forme: bool | None = None  # [R2] False: the group costs more than its members alone
     stable: bool | None = None
     coalition_bloquante: tuple | None = None
     membres: tuple = ()
@@ -84,7 +87,9 @@ class StreamResult:
     conteneur: str | None
     source_donnees: str
     scenarios: tuple[ScenarioResult, ...]
-    scenario_retenu: int | None
+    scenario_retenu: int | None  # the first retained scenario (see scenarios_retenus)
+    scenarios_retenus: tuple[int, ...] = ()  # [R2] several takers, a collecte with them
+    ristourne_cad: float = 0.0  # [R2] flat rebate paid to the plant, $/an
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,12 @@ class ContainerResult:
     location_cad: float
     surdimensionnement_cad: float  # right-sizing potential, never added to a scenario
     ecart_conjoint_cad: float  # joint-lifts difference vs the sum of scenarios
+    ecart_conjoint_ges_tco2e: float = 0.0  # [R2] the same for the GHG of collection trips (rule 7)
+    nombre: float = 1.0  # [R2] identical containers lifted together
+    forfait_cad: float | None = None  # [R2] flat service price, $/an
+    depassement_avant_cad: float = 0.0  # [R2] overage today (tonnes above those included)
+    distance_km: float | None = None  # [R2] one way, for the GHG of collection trips
+    nouveau: bool = False  # [R2] a container a `collecte` scenario brings
 
 
 @dataclass(frozen=True)
@@ -126,7 +137,7 @@ class Totals:
     enfouissement_evite_t: float
     enfouissement_evite_m3: float
     redevance_evitee_cad: float
-    ges_evites_tco2e: float
+    ges_evites_tco2e: float | None  # [R2] None ("n.d.") when no retained scenario has a factor
     ges_partiel: bool
     taux_recyclage_avant: float | None
     taux_recyclage_apres: float | None
@@ -137,6 +148,9 @@ class Totals:
     ecart_levees_conjointes_cad: float
     potentiel_redimensionnement_cad: float
     part_masse_pesee: float | None
+    ges_tonnes_exclues_t: float = 0.0  # [R2] tonnes of retained scenarios left out of the GHG total
+    ecart_conjoint_ges_tco2e: float = 0.0  # [R2] joint change of lifts in GHG vs the sum (rule 7)
+    nombre_defauts: int = 0  # [R2] library values the inventory did not give
 
 
 @dataclass(frozen=True)
@@ -148,6 +162,9 @@ class PolicyRow:
     taux_recyclage_avant: float | None
     taux_recyclage_apres: float | None
     objectif: float | None
+    taux: str = "recyclage"  # [R2] the rate the target counts: recyclage | mise_en_valeur
+    taux_mise_en_valeur_avant: float | None = None
+    taux_mise_en_valeur_apres: float | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +181,16 @@ class FactorUse:
     proxy: bool
     note: str
     url: str
+
+
+@dataclass(frozen=True)
+class DefaultUse:
+    """[R2] A library value the inventory did not give, and the stream it enters."""
+
+    cle: str
+    valeur: float
+    unite: str
+    flux: str
 
 
 @dataclass(frozen=True)
@@ -198,3 +225,4 @@ class AuditResult:
     politique: tuple[PolicyRow, ...]
     facteurs_utilises: tuple[FactorUse, ...]
     avertissements: tuple[Warning_, ...]
+    defauts: tuple[DefaultUse, ...] = ()

@@ -42,9 +42,15 @@ def test_sawdust(result):
     gain = (216 * (98 + 36) + K_40) + 216 * 25 - (216 * 4 + trips * 325 + new_bin)
     assert sc.gain_net_cad == pytest.approx(gain)  # 48 500 + 5 400 − 19 214 = 34 686 $
     assert sc.retour_annees == pytest.approx(15000 / gain)
-    ef = lib_value("emission.bois_residus.enfouissement") - lib_value("emission.bois_residus.recyclage")
+    # [R2] des granules sont brûlées : valorisation énergétique, jamais recyclage
+    assert sc.filiere == "valorisation_energetique"
+    # EF des granules brûlées = combustion (sans crédit de réseau) − pouvoir calorifique × gaz naturel remplacé
+    ef_burnt = (lib_value("emission.bois_residus.valorisation_energetique")
+                - lib_value("pouvoir_calorifique.bois_residus") * lib_value("combustible.gaz_naturel.emission"))
+    ef = lib_value("emission.bois_residus.enfouissement") - ef_burnt
     truck = lib_value("transport.emission_vehicule") * 1000  # t CO2e par km
-    assert sc.ges_evites_tco2e == pytest.approx(216 * ef - trips * 2 * 38 * truck)
+    lifts_new_bin = math.ceil((216 / 0.210) / (30 * VG3 * 0.90))  # [R2] règle 9 : 50 levées du nouveau bac = 50 voyages
+    assert sc.ges_evites_tco2e == pytest.approx(216 * ef - lifts_new_bin * 2 * 38 * truck)
     assert sc.surface_recuperee_m2 == pytest.approx(30 - 25)
 
 
@@ -111,5 +117,6 @@ def test_totals(result):
     eliminated_before = 216 + 120 + s[2].masse_t
     assert t.taux_elimination_avant == pytest.approx(eliminated_before / total)
     assert t.taux_elimination_apres == pytest.approx(120 / total)
-    assert t.taux_recyclage_apres == pytest.approx((216 + s[2].masse_t + s[3].masse_t) / total)
+    assert t.taux_recyclage_apres == pytest.approx((s[2].masse_t + s[3].masse_t) / total)  # la sciure est valorisée
+    assert t.taux_mise_en_valeur_apres == pytest.approx(1 - 120 / total)
     assert t.part_masse_pesee == pytest.approx(216 / total)

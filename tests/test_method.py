@@ -340,7 +340,9 @@ def test_missing_emission_factor_flags_partial_never_zero():
     sc = result.flux[0].scenarios[0]
     assert sc.ges_evites_tco2e is None
     assert result.totaux.ges_partiel is True
-    assert result.totaux.ges_evites_tco2e == 0
+    # [R2] règle 5 : aucun scénario retenu n'a de facteur : total nul (« n.d. »), jamais 0
+    assert result.totaux.ges_evites_tco2e is None
+    assert result.totaux.ges_tonnes_exclues_t == pytest.approx(144)
     assert any(w.code == "ges_partiel" for w in result.avertissements)
 
 

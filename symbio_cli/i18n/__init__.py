@@ -56,8 +56,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "s.resume": ("Sommaire", "Summary"),
     "resume.unites": ("Montants annuels avant taxes, en dollars de {annee} ; masses en tonnes métriques par an.",
                       "Yearly amounts before taxes, in {annee} dollars; masses in metric tonnes per year."),
-    "resume.retenus": ("Les économies appliquent ensemble les scénarios retenus (un au plus par flux) : {liste}.",
-                       "Savings apply the retained scenarios together (at most one per stream): {liste}."),
+    "resume.retenus": ("Les économies appliquent ensemble les scénarios retenus : {liste}.",
+                       "Savings apply the retained scenarios together: {liste}."),
     "resume.aucun_retenu": ("Aucun scénario n'est retenu : les chiffres « après » sont ceux d'aujourd'hui.",
                             "No scenario is retained: the “after” figures are today's."),
     "fig.cout_actuel": ("Coût actuel de gestion", "Current management cost"),
@@ -187,10 +187,12 @@ TEXT: dict[str, tuple[str, str]] = {
 
     # -- 4. scenarios ------------------------------------------------------------
     "s.scenarios": ("Scénarios", "Scenarios"),
-    "sc.intro": ("Chaque scénario est calculé seul, par rapport à aujourd'hui. Un seul par flux entre dans les totaux : "
-                 "celui marqué « retenu » dans l'inventaire, sinon celui qui rapporte le plus. Calculs arrondis à l'affichage.",
-                 "Each scenario is computed alone, against today. One per stream at most enters the totals: "
-                 "the one marked “retained” in the inventory, else the one that saves the most. Arithmetic rounded for display."),
+    "sc.intro": ("Chaque scénario est calculé seul, par rapport à aujourd'hui. Entrent dans les totaux ceux marqués "
+                 "« retenu » dans l'inventaire ou déjà en place (plusieurs preneurs d'un flux s'additionnent), sinon celui "
+                 "qui rapporte le plus. Calculs arrondis à l'affichage.",
+                 "Each scenario is computed alone, against today. The totals take those marked “retained” in the inventory "
+                 "or already in place (several takers of one stream add up), else the one that saves the most. Arithmetic "
+                 "rounded for display."),
     "sc.aucun": ("L'inventaire ne décrit aucun scénario.", "The inventory describes no scenario."),
     "sc.type": ("Type", "Type"),
     "sc.statut": ("Avancement", "Status"),
@@ -356,6 +358,41 @@ TEXT: dict[str, tuple[str, str]] = {
     "p.rapport": ("rapport", "report"),
 }
 
+# METHODE.md revision 2: labels of the new rules (kept together so the hunk stays small).
+TEXT.update({
+    "fig.ges.nd": ("n.d. : aucun scénario retenu n'a de facteur d'émission",
+                   "n/a: no retained scenario has an emission factor"),
+    "fig.ges.partiel.tonnes": ("total partiel : {tonnes} de scénarios retenus sans facteur d'émission en sont exclues",
+                               "partial total: {tonnes} of retained scenarios without an emission factor are left out"),
+    "a.ges.levees": ("trajets de collecte évités", "collection trips avoided"),
+    "a.ges.voyages": ("voyages", "trips"),
+    "a.ges.collecte.nd": ("n.d. : distance de collecte inconnue (trajets non comptés)",
+                          "n/a: collection distance unknown (trips not counted)"),
+    "a.ristourne": ("Ristourne perdue", "Rebate lost"),
+    "a.hierarchie": ("Hiérarchie", "Hierarchy"),
+    "a.prix_tout_compris": ("Prix de la filière", "Route price"),
+    "a.prix_tout_compris.texte": ("filière d'élimination : son prix est tout compris, redevance incluse",
+                                  "disposal route: its price is all-in, levy included"),
+    "a.collecte.avant": ("Conteneur aujourd'hui", "Container today"),
+    "a.collecte.apres": ("Conteneur après", "Container after"),
+    "a.collecte.levees": ("{levees} levées/an ({origine}) → {cout}", "{levees} lifts/yr ({origine}) → {cout}"),
+    "a.collecte.restant": ("Conteneur partagé sans ce flux", "Shared container without this stream"),
+    "a.collecte.gain": ("Gain net (avant − après − frais fixes)", "Net gain (before − after − fixed fees)"),
+    "a.economies_groupe": ("Économies du groupe avec le tarif de groupe (levées + tonnes des membres)",
+                           "Group savings with the group price (lifts + members' tonnes)"),
+    "a.groupe_non_forme": ("Groupe", "Group"),
+    "a.groupe_non_forme.texte": ("le groupe coûte plus cher que ses membres seuls : il ne se forme pas et n'est jamais retenu",
+                                 "the group costs more than its members alone: it does not form and is never retained"),
+    "inv.defauts": ("Valeurs par défaut de la bibliothèque (l'inventaire ne les donne pas ; † dans les tableaux) : {liste}.",
+                    "Library defaults (not given by the inventory; † in the tables): {liste}."),
+    "inv.ecart_conjoint_ges": ("En GES, les levées conjointes donnent un écart de {ges}, compté dans le total.",
+                               "In GHG, joint lifts give a difference of {ges}, counted in the total."),
+    "inv.levees_non_comptees": ("Trajets de collecte : sans distance, ils ne sont pas comptés dans les GES.",
+                                "Collection trips: without a distance they are not counted in GHG."),
+    "taux.famille.mise_en_valeur": ("Mise en valeur : {famille} ({masse})", "Recovery: {famille} ({masse})"),
+    "sc.retenu.en_place": ("oui (en place)", "yes (in place)"),
+})
+
 # -- vocabulary of the inventory (the contract's French values) -------------------------
 
 MODES: dict[str, tuple[str, str]] = {
@@ -409,6 +446,7 @@ CONFIANCES = {
 TYPES_COURTS = {
     "substitution": ("Substitution", "Substitution"),
     "mutualisation": ("Mutualisation", "Pooling"),
+    "collecte": ("Collecte", "Collection"),
 }
 
 FORMES = {
@@ -422,6 +460,14 @@ REPARTITIONS = {
 }
 
 WARNING_CODES = {
+    "levees_apres_insuffisantes": ("Levées après sous le besoin", "Lifts after below need"),
+    "groupe_perdant": ("Groupe perdant", "Losing group"),
+    "groupe_non_forme": ("Groupe non formé", "Group not formed"),
+    "egalite_scenarios": ("Égalité de scénarios", "Tied scenarios"),
+    "hierarchie": ("Descente dans la hiérarchie", "Down the hierarchy"),
+    "filiere_bois": ("Filière du bois à préciser", "Wood route to specify"),
+    "distance_discordante": ("Distances discordantes", "Conflicting distances"),
+    "masse_partenaire_inconnue": ("Masse d'un partenaire inconnue", "Partner mass unknown"),
     "conteneur_inutilise": ("Conteneur inutilisé", "Unused container"),
     "cout_partenaire_estime": ("Coût d'un partenaire estimé", "Partner cost estimated"),
     "encodage": ("Fichier en Windows-1252", "Windows-1252 file"),
@@ -502,75 +548,130 @@ METHODE = {
          "Les quantités données par mois ou par semaine sont ramenées à l'année (365,25 jours). "
          "Aucun arrondi n'entre dans le calcul ; le rapport arrondit seulement à l'affichage."),
         ("Coût actuel d'un flux", "Coût d'élimination (masse × (tarif + redevance d'élimination)) + part du coût de son "
-         "conteneur + frais fixes. La redevance s'applique à l'enfouissement et à l'incinération, au tiers pour le "
-         "recouvrement de lieu d'enfouissement, et jamais au recyclage ni à la valorisation. Un tarif négatif est une "
-         "ristourne du récupérateur."),
-        ("Conteneurs", "Coût = levées × frais de levée × (1 + surcharge) + location. Les levées nécessaires sont le "
-         "volume à sortir divisé par la capacité utile du conteneur (contenant × taux de remplissage × compaction), "
-         "arrondi à l'unité supérieure. Quand un conteneur est levé plus souvent que nécessaire, l'écart est un "
-         "gain rapide montré à part. Après un changement, les levées baissent du changement de besoin, pour ne "
-         "jamais attribuer à un scénario un surplus de service qui existait avant lui."),
+         "conteneur + frais fixes − ristourne forfaitaire. La redevance s'applique à l'enfouissement et à l'incinération, "
+         "au tiers pour le recouvrement de lieu d'enfouissement, et jamais au recyclage ni à la valorisation. Un tarif "
+         "négatif est une ristourne par tonne ; une ristourne forfaitaire (par mois ou par an) se donne à part, et un "
+         "scénario qui détourne une part p du flux en perd p. Le tarif provincial par défaut est la médiane des tarifs "
+         "régionaux de la bibliothèque."),
+        ("Conteneurs", "Coût = levées × frais de levée × nombre de conteneurs × (1 + surcharge) + location + dépassement. "
+         "Le dépassement est (masse − levées × conteneurs × tonnes incluses) × prix du surplus, s'il est positif ; il se "
+         "partage entre les flux d'un conteneur partagé selon leur masse, le reste du coût selon leur volume. Un forfait "
+         "de service remplace le prix des levées (sans surcharge) et suit les levées après un changement. Les levées "
+         "nécessaires sont le volume à sortir divisé par la capacité utile (contenant × taux de remplissage × compaction "
+         "× nombre), arrondi à l'unité supérieure. Quand un conteneur est levé plus souvent que nécessaire, l'écart est "
+         "un gain rapide montré à part. Après un changement, les levées baissent du changement de besoin, sans jamais "
+         "descendre sous ce que le contenu restant demande (ni dépasser les levées d'aujourd'hui) : un scénario n'est "
+         "jamais crédité d'un surplus de service qui existait avant lui, et un conteneur qui garde du contenu est "
+         "toujours levé. Des levées après déclarées sous le besoin donnent un avertissement."),
+        ("Collecte", "Un scénario de collecte change de conteneur ou d'horaire (compacteur, bac plus petit, moins de "
+         "levées, forfait). Il ne reprend jamais les levées d'aujourd'hui : sans levées déclarées, ce sont celles que "
+         "son contenu demande. Gain = coût du conteneur avant − coût après − frais fixes. Retenu avec des substitutions "
+         "du même flux, il s'applique d'abord, puis les substitutions au nouveau conteneur."),
         ("Substitution", "Une part du résidu va à un preneur qui s'en sert comme matière première. Gain net = coût évité "
          "(élimination et levées évitées) + revenus (masse × prix du preneur) − coûts nouveaux (préparation, transport, "
-         "nouveau conteneur, frais fixes). Le retour sur investissement est (investissement + pénalité de sortie de "
-         "contrat) ÷ gain net annuel."),
+         "nouveau conteneur, frais fixes, ristourne perdue). Le retour sur investissement est (investissement + pénalité "
+         "de sortie de contrat) ÷ gain net annuel. Plusieurs preneurs peuvent se partager un flux : leurs parts font au "
+         "plus 100 %, et le conteneur est recalculé avec ce qu'ils y laissent ensemble. Un scénario qui descend dans la "
+         "hiérarchie (recyclage vers valorisation énergétique ou élimination) est permis mais signalé ; du bois mis en "
+         "granules ou brûlé est une valorisation énergétique, jamais du recyclage."),
         ("Mutualisation", "L'usine et ses voisins partagent un conteneur ou un contrat de collecte. On calcule le coût "
          "de chacun seul, puis celui du groupe, et l'économie se partage en proportion des volumes (ou des levées), ou "
-         "selon la valeur de Shapley. On vérifie qu'aucun sous-groupe ne paierait moins sans les autres : sinon la "
-         "répartition est dite instable."),
-        ("Totaux", "Un seul scénario par flux entre dans les totaux : celui choisi dans l'inventaire, sinon celui qui "
-         "rapporte le plus. Coût projeté = coût actuel − économies nettes. Chaque scénario est aussi montré seul."),
+         "selon la valeur de Shapley. Un tarif de groupe s'applique aux tonnes de chaque membre (sa masse, son tarif "
+         "actuel) et compte dans l'économie du groupe ; le gain de l'usine ne compte que ses tonnes. Un groupe qui coûte "
+         "plus cher que ses membres seuls ne se forme pas et n'est jamais retenu. On vérifie qu'aucun sous-groupe ne "
+         "paierait moins sans les autres : sinon la répartition est dite instable."),
+        ("Totaux", "Les scénarios retenus d'un flux sont ceux choisis dans l'inventaire ou déjà en place, sinon celui qui "
+         "rapporte le plus (le premier du fichier en cas d'égalité, avec un avertissement). Plusieurs substitutions, "
+         "et une collecte, peuvent être retenues ensemble ; une mutualisation est retenue seule. Coût projeté = coût "
+         "actuel − économies nettes. Chaque scénario est aussi montré seul ; l'écart dû aux levées conjointes est montré "
+         "à part, en dollars et en GES."),
         ("Enfouissement et redevance", "Quand une matière éliminée part vers une filière de mise en valeur, la masse "
-         "évitée, le volume de cellule (masse ÷ masse volumique en place) et la redevance évitée sont comptés."),
+         "évitée, le volume de cellule (masse ÷ masse volumique en place) et la redevance évitée sont comptés. De "
+         "l'enfouissement vers l'incinération, seul l'enfouissement est évité (ni élimination ni redevance) et le prix "
+         "d'une filière d'élimination est tout compris ; entre deux éliminations, la redevance évitée est l'écart des "
+         "redevances."),
         ("Gaz à effet de serre", "GES évités = masse détournée × (facteur d'émission de la gestion actuelle − facteur de "
-         "la nouvelle filière) − émissions du camion (aller chargé et retour à vide). Les facteurs sont nets sur le cycle "
-         "de vie et incluent la production évitée ; aucun crédit d'électricité n'est tiré du réseau américain, le réseau "
-         "québécois étant presque sans carbone. Un facteur manquant exclut le scénario du total, jamais compté comme "
-         "zéro. Ce sont des réductions estimées, hors de tout inventaire GES."),
+         "la nouvelle filière) − émissions du camion (aller chargé et retour à vide) + trajets de collecte évités "
+         "(2 × distance × émission du camion × variation des levées), quand la distance du conteneur est connue ; sans "
+         "distance, les trajets de collecte ne sont pas comptés. Les facteurs sont nets sur le cycle de vie et incluent "
+         "la production évitée ; aucun crédit d'électricité n'est tiré du réseau américain, le réseau québécois étant "
+         "presque sans carbone. Le chiffre d'un scénario est complet ou « n.d. » : un facteur manquant exclut le "
+         "scénario du total (dit partiel, avec les tonnes laissées de côté), jamais compté comme zéro ; quand aucun "
+         "scénario retenu n'a de facteur, le total est « n.d. ». Ce sont des réductions estimées, hors de tout "
+         "inventaire GES."),
         ("Espace d'entreposage", "La surface libérée est valorisée au loyer industriel de la région ; cette valeur est "
          "montrée à côté des économies, jamais ajoutée."),
         ("Taux", "Par masse, selon la hiérarchie de la Loi sur la qualité de l'environnement : recyclage (réemploi, "
          "recyclage, compostage, biométhanisation, épandage, alimentation animale), valorisation énergétique, "
-         "élimination (enfouissement, incinération, recouvrement). Le recyclage de chaque famille de matières est "
-         "comparé à l'objectif de la Politique québécoise de gestion des matières résiduelles."),
+         "élimination (enfouissement, incinération, recouvrement). Chaque famille de matières est comparée à l'objectif "
+         "de la Politique québécoise de gestion des matières résiduelles avec le taux qu'il nomme : le recyclage, ou la "
+         "mise en valeur (recyclage et valorisation) pour la cible « recycler et valoriser » des résidus de CRD."),
         ("Facteurs", "Chaque valeur vient de l'inventaire, sinon de la bibliothèque de facteurs de symbio (valeur "
-         "régionale, sinon provinciale). Toutes celles qui ont servi sont listées plus bas avec leur source."),
+         "régionale, sinon provinciale). Toutes celles qui ont servi sont listées plus bas avec leur source ; les "
+         "valeurs par défaut (tarif, masse volumique, taux de remplissage, loyer, transport) sont aussi listées dans la "
+         "qualité des données avec le flux où elles entrent, et marquées dans le tableau des flux."),
     ),
     "en": (
         ("Yearly basis", "All figures are per year, in Canadian dollars before taxes of the inventory's year. "
          "Quantities given per month or per week are brought to a year (365.25 days). "
          "Nothing is rounded in the calculation; the report rounds for display only."),
         ("Current cost of a stream", "Disposal cost (mass × (fee + disposal levy)) + its share of its container's cost "
-         "+ fixed fees. The levy applies to landfill and incineration, one third of it to landfill cover, and never to "
-         "recycling or recovery. A negative fee is a rebate from the recycler."),
-        ("Containers", "Cost = lifts × lift fee × (1 + surcharge) + rental. Lifts needed are the volume to remove "
-         "divided by the container's useful capacity (size × fill rate × compaction), rounded up. When a container is "
-         "lifted more often than needed, the difference is a quick win shown apart. After a change, lifts fall by the "
-         "change in need, so a scenario is never credited with over-servicing that existed before it."),
+         "+ fixed fees − flat rebate. The levy applies to landfill and incineration, one third of it to landfill cover, "
+         "and never to recycling or recovery. A negative fee is a per-tonne rebate; a flat rebate (per month or year) is "
+         "given apart, and a scenario diverting a share p of the stream loses p of it. The default province-wide fee is "
+         "the median of the library's regional fees."),
+        ("Containers", "Cost = lifts × lift fee × number of containers × (1 + surcharge) + rental + overage. The overage "
+         "is (mass − lifts × containers × tonnes included) × overage price, when positive; in a shared container it is "
+         "split by mass, the rest of the cost by volume. A flat service price replaces the lift price (no surcharge) and "
+         "follows the lifts after a change. Lifts needed are the volume to remove divided by the useful capacity (size × "
+         "fill rate × compaction × number), rounded up. When a container is lifted more often than needed, the "
+         "difference is a quick win shown apart. After a change, lifts fall by the change in need, never below what the "
+         "remaining contents need (nor above today's lifts): a scenario is never credited with over-servicing that "
+         "existed before it, and a container that still holds something is still lifted. Declared lifts after below "
+         "the need get a warning."),
+        ("Collection", "A collection scenario changes the container or schedule (compactor, smaller bin, fewer lifts, "
+         "flat service). It never inherits today's lifts: without declared lifts, it gets those its contents need. "
+         "Gain = container cost before − cost after − fixed fees. Retained with substitutions of the same stream, it "
+         "applies first, then the substitutions to the new container."),
         ("Substitution", "A share of the residue goes to a taker that uses it as a raw material. Net gain = cost avoided "
          "(disposal and lifts avoided) + revenue (mass × the taker's price) − new costs (preparation, transport, new "
-         "container, fixed fees). Payback is (investment + contract exit penalty) ÷ yearly net gain."),
+         "container, fixed fees, rebate lost). Payback is (investment + contract exit penalty) ÷ yearly net gain. "
+         "Several takers may share a stream: their shares sum to at most 100 %, and the container is recomputed with "
+         "what they leave together. A scenario that moves down the hierarchy (recycling to energy recovery or disposal) "
+         "is allowed but flagged; wood made into pellets or burnt is energy recovery, never recycling."),
         ("Pooling", "The plant and its neighbours share a container or a collection contract. Each one's stand-alone "
          "cost is computed, then the group's, and the group cost is split in proportion to volumes (or lifts), or by "
-         "Shapley value. The split is checked so that no sub-group would pay less without the others; otherwise it is "
-         "called unstable."),
-        ("Totals", "At most one scenario per stream enters the totals: the one chosen in the inventory, else the one that "
-         "saves the most. Projected cost = current cost − net savings. Each scenario is also shown alone."),
+         "Shapley value. A group price applies to every member's tonnes (its mass, its current fee) and counts in the "
+         "group savings; the plant's gain counts only its own tonnes. A group that costs more than its members alone "
+         "does not form and is never retained. The split is checked so that no sub-group would pay less without the "
+         "others; otherwise it is called unstable."),
+        ("Totals", "A stream's retained scenarios are those chosen in the inventory or already in place, else the one that "
+         "saves the most (the first in the file on a tie, with a warning). Several substitutions, and one collection "
+         "change, may be retained together; a pooling is retained alone. Projected cost = current cost − net savings. "
+         "Each scenario is also shown alone; the difference due to joint lifts is shown apart, in dollars and GHG."),
         ("Landfill and levy", "When a disposed-of material goes to a recovery route, the mass avoided, the landfill cell "
-         "volume (mass ÷ in-place density) and the levy avoided are counted."),
+         "volume (mass ÷ in-place density) and the levy avoided are counted. From landfill to incineration only landfill "
+         "is avoided (no disposal, no levy) and the price of a disposal route is all-in; between two disposal routes the "
+         "levy avoided is the difference of the levies."),
         ("Greenhouse gases", "GHG avoided = mass diverted × (emission factor of current management − factor of the new "
-         "route) − truck emissions (loaded trip and empty return). Factors are net life-cycle values including displaced "
-         "production; no electricity credit is taken from the US grid, as Québec's grid is almost carbon-free. A missing "
-         "factor leaves the scenario out of the total, never counted as zero. These are estimated reductions, outside any "
+         "route) − truck emissions (loaded trip and empty return) + collection trips avoided (2 × distance × truck "
+         "emission × change in lifts) when the container's distance is known; without it, collection trips are not "
+         "counted. Factors are net life-cycle values including displaced production; no electricity credit is taken "
+         "from the US grid, as Québec's grid is almost carbon-free. A scenario's figure is complete or \"n/a\": a missing "
+         "factor leaves the scenario out of the total (called partial, with the tonnes left out), never counted as "
+         "zero; when no retained scenario has a factor, the total is \"n/a\". These are estimated reductions, outside any "
          "GHG inventory."),
         ("Storage space", "Floor space freed is valued at the region's industrial rent; this value is shown beside the "
          "savings, never added to them."),
         ("Rates", "By mass, following the hierarchy of Québec's Environment Quality Act: recycling (reuse, recycling, "
          "composting, anaerobic digestion, land application, animal feed), energy recovery, disposal (landfill, "
-         "incineration, landfill cover). Each material family's recycling rate is compared with the target of Québec's "
-         "residual materials management policy."),
+         "incineration, landfill cover). Each material family is compared with the target of Québec's residual "
+         "materials management policy using the rate the target names: recycling, or recovery (recycling and energy "
+         "recovery) for the construction-waste target \"recycle and recover\"."),
         ("Factors", "Each value comes from the inventory, else from symbio's factor library (regional value, else "
-         "province-wide). All those used are listed below with their source."),
+         "province-wide). All those used are listed below with their source; defaults (fee, density, fill rate, rent, "
+         "transport) are also listed in the data quality section with the stream they enter, and flagged in the "
+         "stream table."),
     ),
 }
 

@@ -86,7 +86,7 @@ def build_view(result: AuditResult, lang: str, date: str, lib, with_charts: bool
     if fichier:
         meta.append((L["meta.fichier"], fichier))
 
-    retained = [(s, s.scenarios[s.scenario_retenu]) for s in result.flux if s.scenario_retenu is not None]
+    retained = [(s, s.scenarios[j]) for s in result.flux for j in s.scenarios_retenus]
     if retained:
         retenus = _t("resume.retenus", lang, liste=" ; ".join(sc.nom for _, sc in retained) if lang == "fr"
                      else "; ".join(sc.nom for _, sc in retained))
@@ -134,9 +134,14 @@ def figures(result: AuditResult, lang: str) -> list[dict]:
     per = i18n.unit("/an", lang)
     change = (t.cout_projete_cad / t.cout_actuel_cad - 1) if t.cout_actuel_cad > EPS else None
     ghg_detail = _t("fig.ges.detail", lang)
-    if t.ges_partiel:
+    if t.ges_evites_tco2e is None:
         ghg_detail += " ; " if lang == "fr" else "; "
-        ghg_detail += _t("fig.ges.partiel", lang)
+        ghg_detail += _t("fig.ges.nd", lang)
+    elif t.ges_partiel:
+        ghg_detail += " ; " if lang == "fr" else "; "
+        ghg_detail += (_t("fig.ges.partiel.tonnes", lang, tonnes=f.t(t.ges_tonnes_exclues_t))
+                       if t.ges_tonnes_exclues_t > EPS else _t("fig.ges.partiel", lang))
+    ghg_value = f.ghg(t.ges_evites_tco2e) + per if t.ges_evites_tco2e is not None else _t("nd", lang)
     return [
         {"id": "cout_actuel", "label": _t("fig.cout_actuel", lang), "value": f.money(t.cout_actuel_cad) + per,
          "detail": _t("fig.cout_actuel.detail", lang, masse=f.t(t.masse_t, _tonne_digits(t.masse_t)) + per,
@@ -154,7 +159,7 @@ def figures(result: AuditResult, lang: str) -> list[dict]:
          "value": f.t(t.enfouissement_evite_t, _tonne_digits(t.enfouissement_evite_t)) + per,
          "detail": _t("fig.enfouissement.detail", lang, volume=f.m3(t.enfouissement_evite_m3, 0) + per,
                       redevance=f.money(t.redevance_evitee_cad) + per)},
-        {"id": "ges", "label": _t("fig.ges", lang), "value": f.ghg(t.ges_evites_tco2e) + per, "detail": ghg_detail},
+        {"id": "ges", "label": _t("fig.ges", lang), "value": ghg_value, "detail": ghg_detail},
         {"id": "taux", "label": _t("fig.taux", lang),
          "value": f"{f.pct(t.taux_mise_en_valeur_avant)} → {f.pct(t.taux_mise_en_valeur_apres)}",
          "detail": _t("fig.taux.detail", lang, rec_avant=f.pct(t.taux_recyclage_avant),
@@ -184,17 +189,21 @@ def _rates(result: AuditResult, f: Formatter, lang: str) -> list[dict]:
          "apres": f.pct(t.taux_elimination_apres), "objectif": "", "situation": "", "ok": None},
     ]
     for p in result.politique:
-        after, target = _pct_against(f, p.taux_recyclage_apres, p.objectif)
+        # [R2] rule 23: the target is compared with the rate it names
+        recovery = p.taux == "mise_en_valeur"
+        rate_before = p.taux_mise_en_valeur_avant if recovery else p.taux_recyclage_avant
+        rate_after = p.taux_mise_en_valeur_apres if recovery else p.taux_recyclage_apres
+        after, target = _pct_against(f, rate_after, p.objectif)
         if p.objectif is None:
             ok, situation = None, _t("taux.sans_objectif", lang)
-        elif p.taux_recyclage_apres is not None and p.taux_recyclage_apres >= p.objectif - EPS:
+        elif rate_after is not None and rate_after >= p.objectif - EPS:
             ok, situation = True, _t("taux.atteint", lang)
         else:
             ok, situation = False, _t("taux.non_atteint", lang)
         rows.append({
-            "label": _t("taux.famille", lang, famille=i18n.famille(p.famille, lang),
-                        masse=f.t(p.masse_t, _tonne_digits(p.masse_t))),
-            "avant": f.pct(p.taux_recyclage_avant), "apres": after,
+            "label": _t("taux.famille.mise_en_valeur" if recovery else "taux.famille", lang,
+                        famille=i18n.famille(p.famille, lang), masse=f.t(p.masse_t, _tonne_digits(p.masse_t))),
+            "avant": f.pct(rate_before), "apres": after,
             "objectif": target if p.objectif is not None else "—", "situation": situation, "ok": ok,
         })
     return rows
@@ -253,18 +262,24 @@ def _inventory(result: AuditResult, f: Formatter, lang: str, lib) -> dict:
         others = ", ".join(f"{i18n.source(k, lang)} {f.pct(v / t.masse_t)}" for k, v in by_source.items()
                            if k != "pesee" and v > EPS) or _t("aucun", lang)
         quality = _t("inv.qualite", lang, pesee=f.pct(t.part_masse_pesee), autres=others)
+    defaulted = {d.flux for d in result.defauts}
+    defaults = ""
+    if result.defauts:
+        items = [f"{d.cle} = {f.sig(d.valeur)} {d.unite}" + (f" ({d.flux})" if d.flux else "") for d in result.defauts]
+        defaults = _t("inv.defauts", lang, liste=sep.join(items))
     streams, costs = [], []
     for s in result.flux:
+        flag = " †" if any(s.id in (d or "").split(", ") for d in defaulted) else ""
         surface = f.num(s.surface_m2, 1)
         if s.type_entreposage == "exterieur":
             surface += " (ext.)" if lang == "fr" else " (outdoor)"
         streams.append({
-            "nom": s.nom, "id": s.id, "matiere": _material(lib, s.matiere, lang), "gestion": i18n.mode(s.mode, lang),
+            "nom": s.nom + flag, "id": s.id, "matiere": _material(lib, s.matiere, lang), "gestion": i18n.mode(s.mode, lang),
             "masse": f.num(s.masse_t, 1, False), "volume": f.num(s.volume_m3, 1, False) if s.volume_m3 is not None else "—",
             "surface": surface, "source": i18n.source(s.source_donnees, lang),
         })
         costs.append({
-            "nom": s.nom,
+            "nom": s.nom + flag,
             "tarif": format_money(s.tarif_cad_t, lang, None) if s.tarif_cad_t is not None else "—",
             "redevance": format_money(s.redevance_cad_t, lang, None),
             "elimination": f.money(s.cout_elimination_cad), "collecte": f.money(s.cout_collecte_cad),
@@ -297,14 +312,22 @@ def _inventory(result: AuditResult, f: Formatter, lang: str, lib) -> dict:
     return {
         "qualite": quality, "flux": streams, "couts": costs, "totaux": totals, "conteneurs": boxes,
         "sans_conteneur": _t("inv.sans_conteneur", lang, liste=sep.join(loose)) if loose else "",
-        "ecart_conjoint": _t("inv.ecart_conjoint", lang, montant=f.money(t.ecart_levees_conjointes_cad))
-        if abs(t.ecart_levees_conjointes_cad) >= 0.5 else "",
+        "ecart_conjoint": " ".join(x for x in (
+            _t("inv.ecart_conjoint", lang, montant=f.money(t.ecart_levees_conjointes_cad))
+            if abs(t.ecart_levees_conjointes_cad) >= 0.5 else "",
+            _t("inv.ecart_conjoint_ges", lang, ges=f.ghg(t.ecart_conjoint_ges_tco2e))
+            if abs(t.ecart_conjoint_ges_tco2e) >= 0.05 else "") if x),
+        "defauts": defaults,
+        "trajets": _t("inv.levees_non_comptees", lang)
+        if any(c.distance_km is None for c in result.conteneurs) else "",
     }
 
 
 def _retained_text(sc, lang):
     if not sc.retenu:
         return _t("sc.retenu.non", lang)
+    if sc.statut == "en_place" and not sc.retenu_force:
+        return _t("sc.retenu.en_place", lang)
     return _t("sc.retenu.force" if sc.retenu_force else "sc.retenu.meilleur", lang)
 
 
@@ -334,6 +357,11 @@ def _scenarios(result: AuditResult, f: Formatter, lang: str, containers, factors
             facts.append((_t("sc.gain_net", lang), f.money(sc.gain_net_cad) + i18n.unit("/an", lang)))
             if sc.type == "substitution":
                 calc, env, payback = _substitution_lines(s, sc, f, lang, containers, factors)
+                facts.append((_t("sc.retour", lang), payback))
+                if sc.detail.get("hierarchie"):
+                    facts.append((_t("a.hierarchie", lang), sc.detail["hierarchie"]))
+            elif sc.type == "collecte":
+                calc, env, payback = _collection_lines(s, sc, f, lang, factors, containers)
                 facts.append((_t("sc.retour", lang), payback))
             else:
                 calc, env = _pooling_lines(s, sc, f, lang), []
@@ -402,7 +430,10 @@ def _substitution_lines(s, sc, f: Formatter, lang, containers, factors):
         new.append(transport)
     elif trips is not None:
         lines.append((_t("a.transport", lang), _t("a.transport.preneur", lang)))
-    for key, label in (("nouveau_conteneur_cad", "a.nouveau_conteneur"), ("frais_fixes_cad", "a.frais_fixes")):
+    if "prix_elimination_tout_compris" in d.get("notes", ()):
+        lines.append((_t("a.prix_tout_compris", lang), _t("a.prix_tout_compris.texte", lang)))
+    for key, label in (("nouveau_conteneur_cad", "a.nouveau_conteneur"), ("frais_fixes_cad", "a.frais_fixes"),
+                       ("ristourne_perdue_cad", "a.ristourne")):
         v = d.get(key, 0.0)
         if v:
             lines.append((_t(label, lang), f.money(v)))
@@ -433,7 +464,12 @@ def _substitution_lines(s, sc, f: Formatter, lang, containers, factors):
         payback = _t("a.retour.sans_cout", lang)
     else:
         payback = _t("a.retour.sans_gain", lang)
-    # environment
+    env = _environment_lines(s, sc, f, lang, factors, m, levy)
+    return lines, env, payback
+
+
+def _environment_lines(s, sc, f: Formatter, lang, factors, m: float, levy: float) -> list[tuple[str, str]]:
+    """A substitution's environment lines: elimination, landfill, levy, GHG, storage."""
     env = []
     if sc.elimination_evitee_t > EPS:
         env.append((_t("a.elim_t", lang), f.t(sc.elimination_evitee_t)))
@@ -461,7 +497,7 @@ def _substitution_lines(s, sc, f: Formatter, lang, containers, factors):
             expr += " " + _t("a.surface.valeur", lang, loyer=f.price(rent, "m²/an"),
                              valeur=f.money(sc.valeur_surface_cad) + i18n.unit("/an", lang))
         env.append((_t("a.surface", lang), expr))
-    return lines, env, payback
+    return env
 
 
 def _factor_value(factors, *keys):
@@ -473,30 +509,100 @@ def _factor_value(factors, *keys):
 
 
 def _ghg_line(s, sc, f: Formatter, lang, factors) -> str:
+    """The GHG of a substitution, term by term: the figure the totals use (rules 5–9)."""
     if sc.ges_evites_tco2e is None:
         return _t("a.ges.nd", lang)
-    if sc.filiere == s.mode:
-        return _t("a.ges.meme", lang)
+    d = sc.detail
     m = sc.masse_detournee_t
-    ef0 = _factor_value(factors, f"emission.{s.matiere}.{s.mode}")
-    ef1 = _factor_value(factors, f"emission.{s.matiere}.{sc.filiere}")
-    if ef0 is None or ef1 is None:
-        return f.ghg(sc.ges_evites_tco2e)
-    expected = m * (ef0 - ef1)
-    expr = f"{f.t(m)} {TIMES} ({f.sig(ef0)} {MINUS} {'(' + f.sig(ef1) + ')' if ef1 < 0 else f.sig(ef1)}) t\u00a0CO₂e/t"
-    trips = sc.detail.get("voyages")
-    distance = sc.detail.get("distance_km")
-    if distance is not None and trips:
-        truck = _factor_value(factors, "transport.emission_vehicule")
+    parts, expected = [], 0.0
+    if sc.filiere != s.mode:
+        ef0 = _factor_value(factors, f"emission.{s.matiere}.{s.mode}")
+        ef1 = _factor_value(factors, f"emission.{s.matiere}.{sc.filiere}")
+        if ef0 is None or ef1 is None:
+            return f.ghg(sc.ges_evites_tco2e)
+        expected += m * (ef0 - ef1)
+        parts.append(f"{f.t(m)} {TIMES} ({f.sig(ef0)} {MINUS} {'(' + f.sig(ef1) + ')' if ef1 < 0 else f.sig(ef1)}) t\u00a0CO₂e/t")
+    truck = _factor_value(factors, "transport.emission_vehicule")
+    trips = d.get("voyages_ges", d.get("voyages"))
+    distance = d.get("distance_km")
+    if d.get("ges_transport_tco2e"):
         if truck is None:
             return f.ghg(sc.ges_evites_tco2e)
         expected -= trips * 2 * distance * truck
-        trip_word = "voyages" if lang == "fr" else "trips"
-        expr += (f" {MINUS} {trips} {trip_word} {TIMES} 2 {TIMES} {format_quantity(distance, 'km', lang, 1, trim=True)} "
-                 f"{TIMES} {format_quantity(truck, 't CO₂e/km', lang, sig_digits(truck, 4), trim=True)}")
+        parts.append(f"{MINUS} {f.num(trips)} {_t('a.ges.voyages', lang)} {TIMES} 2 {TIMES} "
+                     f"{format_quantity(distance, 'km', lang, 1, trim=True)} "
+                     f"{TIMES} {format_quantity(truck, 't CO₂e/km', lang, sig_digits(truck, 4), trim=True)}")
+    lifts_term = d.get("ges_levees_tco2e") or 0.0
+    if lifts_term:
+        if truck is None:
+            return f.ghg(sc.ges_evites_tco2e)
+        l0, l1, dc = d.get("levees_avant") or 0.0, d.get("levees_apres") or 0.0, d.get("distance_collecte_km") or 0.0
+        expected += 2 * truck * (l0 - l1) * dc
+        parts.append(f"+ 2 {TIMES} {format_quantity(dc, 'km', lang, 1, trim=True)} {TIMES} "
+                     f"{format_quantity(truck, 't CO₂e/km', lang, sig_digits(truck, 4), trim=True)} {TIMES} "
+                     f"({f.num(l0)} {MINUS} {f.num(l1)}) ({_t('a.ges.levees', lang)})")
+    note = ""  # trips not counted without a distance: said once, in the inventory notes (METHODE.md)
+    if not parts:
+        return (_t("a.ges.meme", lang) if abs(sc.ges_evites_tco2e) <= EPS else f.ghg(sc.ges_evites_tco2e)) + note
     if not _agrees(expected, sc.ges_evites_tco2e):
-        return f.ghg(sc.ges_evites_tco2e)
-    return f"{expr} = {f.ghg(sc.ges_evites_tco2e)}"
+        return f.ghg(sc.ges_evites_tco2e) + note
+    expr = " ".join(parts)
+    if expr.startswith("+ "):
+        expr = expr[2:]
+    return f"{expr} = {f.ghg(sc.ges_evites_tco2e)}{note}"
+
+
+def _collection_lines(s, sc, f: Formatter, lang, factors, containers):
+    """A `collecte` scenario: container before and after, gain, payback, trips (rules 1–4)."""
+    d = sc.detail
+    lines = []
+    lines.append((_t("a.collecte.avant", lang),
+                  _t("a.collecte.levees", lang, levees=f.num(d.get("levees_avant") or 0.0),
+                     origine=_t("inv.declarees" if containers[s.conteneur].levees_declarees else "inv.calculees", lang)
+                     if s.conteneur in containers else "—",
+                     cout=f.money(d["conteneur_avant_cad"]))))
+    origin = _t("inv.declarees" if d.get("levees_declarees") is not None else "inv.calculees", lang)
+    lines.append((_t("a.collecte.apres", lang),
+                  _t("a.collecte.levees", lang, levees=f.num(d.get("levees_apres") or 0.0), origine=origin,
+                     cout=f.money(d.get("nouveau_conteneur_cad", 0.0)))))
+    if d.get("deplace"):
+        lines.append((_t("a.collecte.restant", lang),
+                      _t("a.collecte.levees", lang, levees=f.num(d.get("levees_restantes") or 0.0),
+                         origine=_t("inv.calculees", lang), cout=f.money(d.get("conteneur_restant_cad", 0.0)))))
+    fixed = d.get("frais_fixes_cad", 0.0)
+    terms = [(d["conteneur_avant_cad"], 1), (d["conteneur_apres_cad"], -1)] + ([(fixed, -1)] if fixed else [])
+    lines.append((_t("a.collecte.gain", lang), f"{f.signed(terms)} = {f.money(sc.gain_net_cad)}"))
+    invest = d.get("investissement_cad", 0.0)
+    penalty = d.get("penalite_cad", 0.0)
+    if sc.retour_annees is not None:
+        one_time = f"({f.money(invest)} + {f.money(penalty)})" if penalty else f.money(invest)
+        lines.append((_t("a.retour", lang), f"{one_time} {DIV} {f.money(sc.gain_net_cad)}{i18n.unit('/an', lang)} = "
+                                            f"{f.years(sc.retour_annees)}"))
+        payback = f.years(sc.retour_annees)
+    elif invest + penalty <= EPS:
+        payback = _t("a.retour.sans_cout", lang)
+    else:
+        payback = _t("a.retour.sans_gain", lang)
+    env = []
+    if sc.ges_evites_tco2e is None:
+        env.append((_t("a.ges", lang), _t("a.ges.collecte.nd", lang)))
+    else:
+        truck = _factor_value(factors, "transport.emission_vehicule")
+        d0, d1 = d.get("distance_avant_km"), d.get("distance_apres_km")
+        l0, l1 = d.get("levees_avant") or 0.0, d.get("levees_apres") or 0.0
+        expr = f.ghg(sc.ges_evites_tco2e)
+        if truck is not None and d0 is not None and d1 is not None and not d.get("deplace") \
+                and _agrees(2 * truck * (l0 * d0 - l1 * d1), sc.ges_evites_tco2e):
+            km = lambda v: format_quantity(v, "km", lang, 1, trim=True)  # noqa: E731
+            expr = (f"2 {TIMES} {format_quantity(truck, 't CO₂e/km', lang, sig_digits(truck, 4), trim=True)} {TIMES} "
+                    f"({f.num(l0)} {TIMES} {km(d0)} {MINUS} {f.num(l1)} {TIMES} {km(d1)}) = {expr}")
+        env.append((_t("a.ges", lang), expr))
+    if abs(sc.surface_recuperee_m2) > EPS:
+        before = s.surface_m2
+        env.append((_t("a.surface", lang), _t("a.surface.expr", lang, avant=f.m2(before),
+                                             apres=f.m2(before - sc.surface_recuperee_m2),
+                                             recupere=f.m2(sc.surface_recuperee_m2))))
+    return lines, env, payback
 
 
 def _pooling_lines(s, sc, f: Formatter, lang) -> list[tuple[str, str]]:
@@ -542,6 +648,12 @@ def _pooling_lines(s, sc, f: Formatter, lang) -> list[tuple[str, str]]:
         alone = sum(m.cout_seul_cad for m in sc.membres)
         lines.append((_t("a.economie_groupe", lang),
                       f"{f.signed([(alone, 1), (sc.cout_groupe_cad, -1)])} = {f.money(sc.economie_groupe_cad)}"))
+    price = d.get("gains_tarif_membres_cad", 0.0)
+    if sc.economies_groupe_cad is not None and price:
+        lines.append((_t("a.economies_groupe", lang),
+                      f"{f.signed([(sc.economie_groupe_cad, 1), (price, 1)])} = {f.money(sc.economies_groupe_cad)}"))
+    if sc.groupe_forme is False:
+        lines.append((_t("a.groupe_non_forme", lang), _t("a.groupe_non_forme.texte", lang)))
     plant = sc.membres[0] if sc.membres else None
     if plant is not None:
         lines.append((_t("a.part_usine", lang), f"{f.money(plant.part_cad)} ({i18n.repartition(sc.repartition, lang)})"))

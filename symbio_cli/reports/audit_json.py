@@ -9,7 +9,7 @@ from symbio_cli.result import AuditResult
 
 SCHEMA = "symbio.audit/1"
 _MUTUALISATION_ONLY = ("forme", "repartition", "cout_groupe_cad", "economie_groupe_cad", "stable",
-                       "coalition_bloquante", "membres")
+                       "coalition_bloquante", "membres", "economies_groupe_cad", "groupe_forme")
 
 
 def _scenario(sc) -> dict:
@@ -50,6 +50,7 @@ def to_dict(result: AuditResult, date: str) -> dict:
         "politique": [vars(p) for p in result.politique],
         "facteurs_utilises": [vars(f) for f in result.facteurs_utilises],
         "avertissements": [_warning(w) for w in result.avertissements],
+        "defauts": [vars(d) for d in result.defauts],
     }
 
 

@@ -98,11 +98,15 @@ def _line(x, y, x2, y2, cls="axis"):
     return Shape("line", _n(x), _n(y), x2=_n(x2), y2=_n(y2), cls=cls)
 
 
+def _retained(stream):
+    """The retained scenarios of a stream (several takers, a collection change)."""
+    return [stream.scenarios[j] for j in (stream.scenarios_retenus or (
+        () if stream.scenario_retenu is None else (stream.scenario_retenu,)))]
+
+
 def projected_cost(stream) -> float:
-    """A stream's cost after its retained scenario, taken alone."""
-    if stream.scenario_retenu is None:
-        return stream.cout_actuel_cad
-    return stream.cout_actuel_cad - stream.scenarios[stream.scenario_retenu].gain_net_cad
+    """A stream's cost after its retained scenarios, taken alone."""
+    return stream.cout_actuel_cad - sum(sc.gain_net_cad for sc in _retained(stream))
 
 
 def _bars(rows, lang, fmt_value, series, left=310, right=120):
@@ -168,13 +172,12 @@ def ghg_chart(result: AuditResult, lang: str) -> Chart | None:
     """GHG avoided by stream (retained substitutions); None when there is nothing to show."""
     rows = []
     for s in result.flux:
-        if s.scenario_retenu is None:
+        subs = [sc for sc in _retained(s) if sc.type != "mutualisation"]
+        if not subs:
             continue
-        sc = s.scenarios[s.scenario_retenu]
-        if sc.type != "substitution":
-            continue
-        rows.append((s.nom, [sc.ges_evites_tco2e]))
-    if not rows:
+        values = [sc.ges_evites_tco2e for sc in subs]
+        rows.append((s.nom, [None if any(v is None for v in values) else sum(values)]))
+    if all(vs[0] is None for _, vs in rows):  # nothing known: the total says "n.d." (no empty chart)
         return None
 
     def ghg(v):
@@ -210,8 +213,7 @@ def _flows(result: AuditResult):
     for s in result.flux:
         flows = []
         kept = s.masse_t
-        if s.scenario_retenu is not None:
-            sc = s.scenarios[s.scenario_retenu]
+        for sc in _retained(s):
             if sc.type == "substitution" and sc.masse_detournee_t > EPS and sc.filiere:
                 flows.append((sc.filiere, sc.masse_detournee_t))
                 kept -= sc.masse_detournee_t

@@ -29,7 +29,8 @@ def summary_view(good: list[dict], bad: list[dict], date: str, lang: str) -> dic
             "mutualisation": f.money(r.get("economies_mutualisation_cad")),
             "enfouissement": f.num(r.get("enfouissement_evite_t"), 1, False),
             "redevance": f.money(r.get("redevance_evitee_cad")),
-            "ges": f.num(r.get("ges_evites_tco2e"), 1, False) + partial,
+            "ges": (f.num(r["ges_evites_tco2e"], 1, False) if r.get("ges_evites_tco2e") is not None
+                    else _t("nd", lang)) + partial,  # [R2] never "0,0" for a total with no factor
             "taux": f"{f.pct(r.get('taux_mise_en_valeur_avant'))} → {f.pct(r.get('taux_mise_en_valeur_apres'))}",
         })
 
@@ -42,7 +43,9 @@ def summary_view(good: list[dict], bad: list[dict], date: str, lang: str) -> dic
         "revenus": f.money(total("revenus_substitution_cad")),
         "mutualisation": f.money(total("economies_mutualisation_cad")),
         "enfouissement": f.num(total("enfouissement_evite_t"), 1, False),
-        "redevance": f.money(total("redevance_evitee_cad")), "ges": f.num(total("ges_evites_tco2e"), 1, False),
+        "redevance": f.money(total("redevance_evitee_cad")),
+        "ges": f.num(total("ges_evites_tco2e"), 1, False)
+        if any(r.get("ges_evites_tco2e") is not None for r in good) or not good else _t("nd", lang),
         "flux": str(sum(int(r.get("flux") or 0) for r in good)),
     }
     failures = [{"fichier": r["fichier"], "erreur": (r.get("problemes") or ["?"])[0]} for r in bad]
