@@ -245,6 +245,33 @@ TEXT: dict[str, tuple[str, str]] = {
              "les figures par entreprise attribuent le transport au fournisseur.",
              "Report produced by symbio {version} on {date}. Amounts are yearly estimates before taxes; "
              "per-firm figures put transport on the supplier."),
+    # the one-page handout for elected officials, at the head of the report
+    "s.fiche": ("Fiche pour les élus", "Handout for elected officials"),
+    "fiche.pistes": ("Pistes de synergie", "Synergy leads"),
+    "fiche.tonnes": ("Résidus qui remplacent des achats, par an", "Residues replacing purchases, per year"),
+    "fiche.gains": ("Gains pour le territoire, par an (avant taxes)", "Gains for the territory, per year (before taxes)"),
+    "fiche.ges": ("GES évités, par an", "GHG avoided, per year"),
+    "fiche.enfouissement": ("Enfouissement évité, par an", "Landfill avoided, per year"),
+    "fiche.ges.nd": ("n.d. (sans facteur d'émission : {q} sur {total})",
+                     "n/a (no emission factor: {q} of {total})"),
+    "fiche.col.no": ("N°", "No."),
+    "fiche.col.piste": ("Piste (du fournisseur au preneur)", "Lead (from supplier to taker)"),
+    "fiche.col.tonnes": ("t/an", "t/yr"),
+    "fiche.col.valeur": ("$/an", "$/yr"),
+    "fiche.col.ges": ("GES évités (t CO₂e/an)", "GHG avoided (t CO₂e/yr)"),
+    "fiche.groupe": ("{forme} — {m} : {membres}", "{forme} — {m}: {membres}"),
+    "fiche.note": ("Les numéros sont ceux des flèches de la carte (du fournisseur au preneur) et des pistes détaillées "
+                   "à la section 10. Montants annuels avant taxes. n.d. : aucun facteur d'émission pour cette piste ; "
+                   "— : sans objet (une mutualisation ne change pas la filière).",
+                   "The numbers are those of the map's arrows (from supplier to taker) and of the leads detailed in "
+                   "section 10. Yearly amounts before taxes. n/a: no emission factor for this lead; —: not applicable "
+                   "(pooling does not change the route)."),
+    "fiche.autres": ("{n} autres pistes : sections 3 et 10.", "{n} more leads: sections 3 and 10."),
+    "carte.voir_fiche": ("La carte est en tête du rapport, dans la fiche pour les élus ; ses numéros sont ceux des "
+                         "pistes.", "The map is at the head of the report, in the handout for elected officials; its "
+                         "numbers are those of the leads."),
+    "syn.ges.partiel.t": ("total partiel : {q} d'appariements sans facteur d'émission en sont exclues",
+                          "partial total: {q} of matches without an emission factor are left out"),
 }
 
 METHODE = {

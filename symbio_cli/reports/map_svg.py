@@ -2,8 +2,9 @@
 
 Firms are placed by longitude and latitude with an equirectangular
 projection (x = longitude × cos(middle latitude), y = −latitude), which keeps
-distances right to within a few per cent over an MRC. Matches are lines
-(thicker for more tonnes), pooling groups are outlines (the convex hull of
+distances right to within a few per cent over an MRC. Matches are arrows
+from supplier to taker (thicker for more tonnes) with the number of their
+piste in a badge, pooling groups are outlines (numbered the same way) (the convex hull of
 their members drawn with a wide rounded stroke; a circle when the members
 stand on one point). Every mark has a `<title>`; the map has a `<title>` and a
 `<desc>` that say in words what it shows. All text is escaped.
@@ -47,17 +48,21 @@ class Point:
 
 @dataclass(frozen=True)
 class Line:
+    """A match from point `a` (supplier) to point `b` (taker), drawn as an arrow."""
+
     a: int
     b: int
     weight: float
     title: str
     dashed: bool = False  # a synergy already in place
+    label: str = ""  # the piste's number, in a badge at the middle
 
 
 @dataclass(frozen=True)
 class Outline:
     members: tuple[int, ...]
     title: str
+    label: str = ""  # the piste's number, in a badge at the group's centre
 
 
 def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -161,17 +166,61 @@ def _outlines_svg(fr: _Frame, outlines: list[Outline]) -> list[str]:
     return out
 
 
+def _badge(x: float, y: float, label: str, colour: str) -> str:
+    """A piste's number in a small disc (drawn above lines and points)."""
+    r = 8 + 3 * max(0, len(label) - 1)
+    return (f'<g class="numero"><circle cx="{_num(x)}" cy="{_num(y)}" r="{r}" fill="#fff" stroke="{colour}" '
+            f'stroke-width="1.5"/><text x="{_num(x)}" y="{_num(y + 3.5)}" font-size="10" font-weight="bold" '
+            f'text-anchor="middle" fill="{colour}">{esc(label)}</text></g>')
+
+
+def _badges_svg(fr: _Frame, lines: list[Line], outlines: list[Outline]) -> list[str]:
+    out = []
+    for k, g in enumerate(outlines):
+        if g.label:
+            pts = [fr.xy(i) for i in g.members]
+            cx = sum(p[0] for p in pts) / len(pts)
+            cy = sum(p[1] for p in pts) / len(pts)
+            out.append(_badge(cx, cy - 18, g.label, GROUP_COLOURS[k % len(GROUP_COLOURS)]))
+    seen: dict[tuple[int, int], int] = {}
+    for ln in lines:
+        if not ln.label:
+            continue
+        (xa, ya), (xb, yb) = fr.xy(ln.a), fr.xy(ln.b)
+        # several matches between one pair of firms: their badges spread along the line
+        n = seen.get((ln.a, ln.b), 0)
+        seen[(ln.a, ln.b)] = n + 1
+        t = 0.5 - 0.15 * n if n % 2 else 0.5 + 0.15 * n
+        t = min(0.85, max(0.15, t))
+        out.append(_badge(xa + (xb - xa) * t, ya + (yb - ya) * t, ln.label, "#1b7837"))
+    return out
+
+
 def _lines_svg(fr: _Frame, lines: list[Line]) -> list[str]:
     out = []
     heaviest = max((ln.weight for ln in lines), default=0.0)
     for ln in lines:
         (xa, ya), (xb, yb) = fr.xy(ln.a), fr.xy(ln.b)
         width = 1.2 + 5 * math.sqrt(ln.weight / heaviest) if heaviest > 0 else 1.5
+        # the arrow's tip stops at the taker's disc (radius 5) instead of hiding under it
+        length = math.hypot(xb - xa, yb - ya)
+        if length > 12:
+            xb, yb = xb - (xb - xa) * 7 / length, yb - (yb - ya) * 7 / length
+        marker = "fleche-en-place" if ln.dashed else "fleche"
         style = ('stroke="#555" stroke-dasharray="6 4"' if ln.dashed else 'stroke="#1b7837"')
         out.append(f'<g class="{"en-place" if ln.dashed else "appariement"}"><title>{esc(ln.title)}</title>'
                    f'<line x1="{_num(xa)}" y1="{_num(ya)}" x2="{_num(xb)}" y2="{_num(yb)}" {style} '
-                   f'stroke-opacity="0.7" stroke-width="{width:.1f}" stroke-linecap="round"/></g>')
+                   f'stroke-opacity="0.7" stroke-width="{width:.1f}" stroke-linecap="round" '
+                   f'marker-end="url(#{marker})"/></g>')
     return out
+
+
+ARROWS = (
+    '<defs><marker id="fleche" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="4" markerHeight="4" '
+    'markerUnits="strokeWidth" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1b7837"/></marker>'
+    '<marker id="fleche-en-place" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="4" markerHeight="4" '
+    'markerUnits="strokeWidth" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>'
+)
 
 
 def _points_svg(fr: _Frame, points: list[Point]) -> list[str]:
@@ -224,10 +273,12 @@ def render(points: list[Point], lines: list[Line], outlines: list[Outline], titl
         f'style="max-width:100%;height:auto;font-family:sans-serif;background:#fbfbf8">',
         f'<title id="carte-titre">{esc(title)}</title>',
         f'<desc id="carte-desc">{esc(desc)}</desc>',
+        ARROWS,
     ]
     out += _outlines_svg(fr, outlines)  # pooling groups under everything else
     out += _lines_svg(fr, lines)
     out += _points_svg(fr, points)
+    out += _badges_svg(fr, lines, outlines)
     out += _footer_svg(fr, scale_label, decimal)
     out.append("</svg>")
     return "\n".join(out)

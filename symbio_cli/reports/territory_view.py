@@ -8,7 +8,7 @@ lay them out. A figure --anonymiser hid is None and prints as such.
 from __future__ import annotations
 
 from symbio_cli import __version__, i18n
-from symbio_cli.numbers import format_quantity, format_sig
+from symbio_cli.numbers import format_number, format_quantity, format_sig
 from symbio_cli.reports import map_svg
 from symbio_cli.reports.formatting import Formatter
 from symbio_cli.reports.templating import environment
@@ -16,6 +16,7 @@ from symbio_cli.territory import MIN_FIRMS, SCIAN_SECTORS, UNKNOWN_SECTOR, Terri
 
 MATRIX_FIRMS = 25  # columns of the offer/demand matrix; the JSON and CSV have them all
 PISTES_MAX = 20
+HANDOUT_MAX = 8  # pistes in the one-page handout (with the map and the headline figures)
 
 
 def _t(key: str, lang: str, **values) -> str:
@@ -39,6 +40,20 @@ def _sector(key: str, lang: str) -> str:
     return f"{key} — {en if lang == 'en' else fr}"
 
 
+def numbers(result: TerritoryResult) -> tuple[list[int], list[int]]:
+    """The number of each match and each group: one numbering for the opportunities, the handout, the pistes
+    and the map. By decreasing value; under --anonymiser matches by rank then groups by rank (no hidden value
+    is placed against a shown one)."""
+    items = [(m.valeur_cad, 0, k) for k, m in enumerate(result.appariements)]
+    items += [(g.economie_cad, 1, k) for k, g in enumerate(result.mutualisations)]
+    if not result.options.anonymiser:
+        items.sort(key=lambda item: -item[0])
+    out: tuple[list[int], list[int]] = ([0] * len(result.appariements), [0] * len(result.mutualisations))
+    for n, (_, kind, k) in enumerate(items, 1):
+        out[kind][k] = n
+    return out
+
+
 class _View:
     """One rendering: the result, the factor library (labels), the language and its formatter."""
 
@@ -50,6 +65,7 @@ class _View:
         self.L = i18n.labels(lang)
         self.anonymous = result.options.anonymiser
         self.members = {mb.i_entreprise for g in result.mutualisations for mb in g.membres}
+        self.match_no, self.group_no = numbers(result)
 
     def t(self, key: str, **values) -> str:
         return _t(key, self.lang, **values)
@@ -66,21 +82,23 @@ class _View:
 
 
 def _map(result: TerritoryResult, lib, lang: str) -> str:
-    """The SVG map: firms by role, matches as lines, scenarios in place dashed, groups outlined."""
+    """The SVG map: firms by role, matches as numbered arrows, scenarios in place dashed, groups outlined."""
+    match_no, group_no = numbers(result)
     firms = result.entreprises
     idx = [k for k, f in enumerate(firms) if f.lat is not None and f.lon is not None]
     if not idx:
         return ""
     pos = {k: n for n, k in enumerate(idx)}
     points = _map_points(result, idx)
-    lines = _map_lines(result, lib, lang, pos)
+    lines = _map_lines(result, lib, lang, pos, match_no)
     sep = _t("sep", lang)
     outlines = []
-    for g in result.mutualisations:
+    for k, g in enumerate(result.mutualisations):
         ms = tuple(pos[mb.i_entreprise] for mb in g.membres if mb.i_entreprise in pos)
         if ms:
-            outlines.append(map_svg.Outline(ms, f"{i18n.forme(g.forme, lang)} — {_material(lib, g.matiere, lang)}{sep}"
-                                                f"{', '.join(mb.entreprise for mb in g.membres)}"))
+            outlines.append(map_svg.Outline(ms, f"{group_no[k]}. {i18n.forme(g.forme, lang)} — "
+                                                f"{_material(lib, g.matiere, lang)}{sep}"
+                                                f"{', '.join(mb.entreprise for mb in g.membres)}", str(group_no[k])))
     legend = {r: _t(f"legende.{r}", lang) for r in ("fournisseur", "preneur", "les_deux", "membre", "autre")}
     if any(ln.dashed for ln in lines):
         legend["en_place"] = _t("legende.en_place", lang)
@@ -114,16 +132,17 @@ def _map_points(result: TerritoryResult, idx: list[int]) -> list:
                           firms[k].entreprise) for k in idx]
 
 
-def _map_lines(result: TerritoryResult, lib, lang: str, pos: dict) -> list:
+def _map_lines(result: TerritoryResult, lib, lang: str, pos: dict, match_no: list[int]) -> list:
     fmt = Formatter(lang, hidden=_t("supprime", lang))
     sep = _t("sep", lang)
     lines = []
-    for m in result.appariements:
+    for k, m in enumerate(result.appariements):
         a, b = m.i_fournisseur, m.i_preneur
         if a in pos and b in pos:  # anonymised: no tonnes, one width for every line
             figures = "" if m.supprime else f", {fmt.t(m.quantite_t)}, {fmt.money(m.valeur_cad)}"
             lines.append(map_svg.Line(pos[a], pos[b], 1.0 if m.quantite_t is None else m.quantite_t,
-                                      f"{m.fournisseur} → {m.preneur}{sep}{_material(lib, m.matiere, lang)}{figures}"))
+                                      f"{match_no[k]}. {m.fournisseur} → {m.preneur}{sep}"
+                                      f"{_material(lib, m.matiere, lang)}{figures}", label=str(match_no[k])))
     for e in result.en_place:
         if e.dans_territoire and e.i_fournisseur in pos and e.i_preneur in pos:
             figures = "" if e.supprime else f", {fmt.t(e.quantite_t)}"
@@ -132,6 +151,59 @@ def _map_lines(result: TerritoryResult, lib, lang: str, pos: dict) -> list:
                                       f"{_t('legende.en_place', lang)} — {e.fournisseur} → {e.preneur}{sep}"
                                       f"{_material(lib, e.matiere, lang)}{figures}", dashed=True))
     return lines
+
+
+# ---------------------------------------------------------------------------
+# The one-page handout for elected officials
+
+
+def _headline_ghg(v: _View) -> str:
+    """GHG for the handout: a complete total, else n.d. with the tonnes it would leave out (never a partial
+    figure standing for the whole: a few trucks' emissions would read as the synergies' effect)."""
+    t, f = v.result.totaux, v.f
+    if t.ges_evites_tco2e is None:
+        return f.hidden
+    if t.ges_partiel:
+        missing = f.hidden if t.ges_sans_facteur_t is None else f.t(t.ges_sans_facteur_t)
+        return v.t("fiche.ges.nd", q=missing, total=f.t(t.quantite_t))
+    return f.ghg(t.ges_evites_tco2e, digits=1)
+
+
+def _ghg_cell(v: _View, value, hidden: bool) -> str:
+    if hidden:
+        return v.f.hidden
+    return v.L["nd"] if value is None else format_number(value, v.lang, 1)
+
+
+def _handout(v: _View) -> dict:
+    """The headline figures and the best pistes, numbered as on the map and in section 10."""
+    result, f, t = v.result, v.f, v.result.totaux
+    rows = []
+    for k, m in enumerate(result.appariements):
+        rows.append((v.match_no[k], {
+            "quoi": f"{m.fournisseur} → {m.preneur}{v.L['sep']}{v.mat(m.matiere)}",
+            "tonnes": f.tn(m.quantite_t), "valeur": f.money(m.valeur_cad),
+            "ges": _ghg_cell(v, m.ges_evites_tco2e, m.supprime)}))
+    for k, g in enumerate(result.mutualisations):
+        rows.append((v.group_no[k], {
+            "quoi": v.t("fiche.groupe", forme=i18n.forme(g.forme, v.lang), m=v.mat(g.matiere),
+                        membres=", ".join(mb.entreprise for mb in g.membres)),
+            "tonnes": "—", "valeur": f.money(g.economie_cad), "ges": "—"}))
+    rows.sort(key=lambda row: row[0])
+    total = len(rows)
+    return {
+        "titre": v.L["s.fiche"],
+        "chiffres": [
+            (v.L["fiche.pistes"], str(total)),
+            (v.L["fiche.tonnes"], f.t(t.quantite_t)),
+            (v.L["fiche.gains"], f.money(t.economies_totales_cad)),
+            (v.L["fiche.ges"], _headline_ghg(v)),
+            (v.L["fiche.enfouissement"], f.t(t.enfouissement_evite_t)),
+        ],
+        "pistes": [dict(row, numero=str(n)) for n, row in rows[:HANDOUT_MAX]],
+        "note": v.L["fiche.note"],
+        "autres": v.t("fiche.autres", n=total - HANDOUT_MAX) if total > HANDOUT_MAX else "",
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -162,7 +234,7 @@ def _figures(v: _View) -> list[tuple[str, str, str]]:
     ghg_hidden = t.ges_evites_tco2e is None
     partial_note = ""
     if t.ges_partiel:
-        partial_note = (" ; " if v.lang == "fr" else "; ") + L["syn.ges.partiel"]
+        partial_note = (" ; " if v.lang == "fr" else "; ") + v.t("syn.ges.partiel.t", q=f.t(t.ges_sans_facteur_t))
     return [
         (L["syn.appariements"], f.t(t.quantite_t),
          v.t("syn.appariements.detail", n=t.appariements, q=f.t(t.quantite_t))),
@@ -227,21 +299,20 @@ def _group(v: _View, g) -> dict:
 def _opportunities(v: _View) -> list[dict]:
     f, L, lang = v.f, v.L, v.lang
     items = []
-    for m in v.result.appariements:
-        items.append((m.valeur_cad, {
+    for k, m in enumerate(v.result.appariements):
+        items.append((v.match_no[k], {
             "type": L["type.substitution"],
             "quoi": v.t("opp.substitution", f=m.fournisseur, p=m.preneur, m=v.mat(m.matiere), i=v.mat(m.categorie)),
             "quantite": f.tn(m.quantite_t), "valeur": f.money(m.valeur_cad),
             "ges": v.ghg(m.ges_evites_tco2e, hidden=m.supprime)}))
-    for g in v.result.mutualisations:
-        items.append((g.economie_cad, {
+    for k, g in enumerate(v.result.mutualisations):
+        items.append((v.group_no[k], {
             "type": L["type.mutualisation"],
             "quoi": v.t("opp.mutualisation", forme=i18n.forme(g.forme, lang), m=v.mat(g.matiere),
                         membres=", ".join(mb.entreprise for mb in g.membres)),
             "quantite": "—", "valeur": f.money(g.economie_cad), "ges": "—"}))
-    if not v.anonymous:  # anonymised: matches by rank, then groups by rank (no hidden value placed against a shown one)
-        items.sort(key=lambda item: -item[0])
-    return [dict(row, rang=str(k + 1)) for k, (_, row) in enumerate(items)]
+    items.sort(key=lambda item: item[0])
+    return [dict(row, rang=str(n)) for n, row in items]
 
 
 def _involved(v: _View) -> set[int]:
@@ -385,7 +456,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
         "figures": _figures(v),
         "anonyme": v.t("anonyme", n=MIN_FIRMS) if anonymous else "", "anonymise": anonymous,
         "note_langue": i18n.text("langue_sources", lang) if lang == "en" else "",
-        "carte": _map(result, lib, lang), "opportunites": _opportunities(v),
+        "carte": _map(result, lib, lang), "fiche": _handout(v), "opportunites": _opportunities(v),
         "opportunites_note": L["opportunites.anonyme"] if anonymous else "", "appariements": _matches(v),
         "mutualisations": [_group(v, g) for g in result.mutualisations], "familles": _families(v),
         "secteurs": _sectors(v), "secteurs_note": L["secteurs.note"],
@@ -458,18 +529,16 @@ def _group_piste(g, lib, lang: str, f: Formatter) -> dict:
 
 
 def _pistes(result: TerritoryResult, lib, lang: str, f: Formatter) -> list[dict]:
-    """Concrete actions: who, what, how much, and the regulatory step, for the best opportunities."""
-    items = [(m.valeur_cad, _match_piste(m, lib, lang, f)) for m in result.appariements]
-    items += [(g.economie_cad, _group_piste(g, lib, lang, f)) for g in result.mutualisations]
+    """Concrete actions: who, what, how much, and the regulatory step, for the best opportunities (numbered)."""
+    match_no, group_no = numbers(result)
+    ms = [dict(_match_piste(m, lib, lang, f), numero=str(match_no[k])) for k, m in enumerate(result.appariements)]
+    gs = [dict(_group_piste(g, lib, lang, f), numero=str(group_no[k])) for k, g in enumerate(result.mutualisations)]
     if result.options.anonymiser:  # matches by rank then groups by rank, each list already sorted by value
         half = PISTES_MAX // 2
-        ms = [row for _, row in items[:len(result.appariements)]]
-        gs = [row for _, row in items[len(result.appariements):]]
         take_g = min(len(gs), max(half, PISTES_MAX - len(ms)))
         take_m = min(len(ms), PISTES_MAX - take_g)
         return ms[:take_m] + gs[:take_g]
-    items.sort(key=lambda item: -item[0])
-    return [row for _, row in items[:PISTES_MAX]]
+    return sorted(ms + gs, key=lambda row: int(row["numero"]))[:PISTES_MAX]
 
 
 def render_text(result: TerritoryResult, lib, fmt: str, lang: str = "fr", date: str = "") -> str:

@@ -266,6 +266,7 @@ class Totals:
     en_place_economie_mutualisation_cad: float
     supprime: bool = False  # --anonymiser: some potential totals not published (None): fewer than 3 firms
     en_place_supprime: bool = False  # --anonymiser: fewer than 3 firms in the totals in place (None)
+    ges_sans_facteur_t: float | None = 0.0  # [R2] t of matches left out of a partial GHG total (no factor)
 
 
 @dataclass(frozen=True)

@@ -359,4 +359,5 @@ def _totals(cells: Disclosure, firms, matches, groups, en_place, partial: bool, 
         en_place_mutualisations=len(ep_pool), en_place_economie_mutualisation_cad=tp(sum(e.gain_cad for e in ep_pool)),
         supprime=any(cells.hide(Cell(TOTAL, "", p)) for p in (MATCHES, POOLING, ROW_TOTAL, OFFERED, DEMANDED)),
         en_place_supprime=hide_p,
+        ges_sans_facteur_t=tm(sum(m.quantite_t for m in matches if m.ges_evites_tco2e is None)),
     )
