@@ -16,13 +16,17 @@ def _print_problems(problems: list[Problem]) -> None:
         print(p.format(), file=sys.stderr)
 
 
-def run_audit(files, missing, lib, fmt, output, lang, jobs, date, overlay) -> int:
-    """Audit every file; write reports; return the exit code."""
-    failed = 0
-    for name in missing:
-        print(f"{name}: fichier introuvable", file=sys.stderr)
-        failed += 1
-    if len(files) + len(missing) == 1 and files and (output is None or not os.path.isdir(output)):
+def run_audit(files, missing, lib, fmt, output, lang, jobs, date, overlay, folder_input=False,
+              csv_dialect="rfc") -> int:
+    """Audit every file; write reports; return the exit code.
+
+    One file given as a file, with no output folder: one report (stdout or
+    `-o FICHIER`). Anything else is a batch (`portfolio`): a folder input,
+    several inputs, or an `-o` that is a folder or ends with `/`, which is
+    then created as a folder.
+    """
+    folder_output = bool(output) and (os.path.isdir(output) or output.endswith(("/", os.sep)))
+    if len(files) + len(missing) == 1 and files and not folder_input and not folder_output:
         outcome = pipeline.audit_file(files[0], lib)
         _print_problems(outcome.problems)
         if not outcome.ok:
@@ -38,10 +42,10 @@ def run_audit(files, missing, lib, fmt, output, lang, jobs, date, overlay) -> in
         else:
             sys.stdout.write(text)
         _terminal_summary(outcome.result, lang)
-        return ExitCode.INVALID if failed else ExitCode.OK
+        return ExitCode.OK
     from symbio_cli.portfolio import run_portfolio
 
-    return run_portfolio(files, lib, fmt or "md", output, lang, jobs, date, overlay, failed)
+    return run_portfolio(files, lib, fmt or "md", output, lang, jobs, date, overlay, missing, csv_dialect)
 
 
 def _terminal_summary(result, lang: str) -> None:

@@ -193,7 +193,10 @@ def _report_date(date: str | None) -> str:
 @click.option("-j", "--jobs", type=_Jobs(min=1), default=None,
               help="Processus en parallèle pour un lot (défaut : nombre de cœurs).")
 @click.option("--date", metavar="AAAA-MM-JJ", help="Date imprimée dans le rapport (reproductibilité).")
-def audit(fichiers, fmt, sortie, langue, overlay, jobs, date):
+@click.option("--csv", "csv_dialect", type=click.Choice(["rfc", "excel-fr"]), default="rfc", show_default=True,
+              help="sommaire.csv d'un lot : rfc (virgules, point décimal, pour les programmes) ou excel-fr "
+                   "(« ; », virgule décimale, BOM UTF-8, pour Excel en français).")
+def audit(fichiers, fmt, sortie, langue, overlay, jobs, date, csv_dialect):
     """Auditer des inventaires : coûts, gains, enfouissement évité, GES et taux.
 
     \b
@@ -202,6 +205,8 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date):
       symbio audit usine.yaml -f html -o rapport.html
       symbio audit clients/ -o rapports/           un rapport par inventaire
     """
+    import glob
+
     from symbio_cli.batch import run_audit
 
     files, missing = _inputs(fichiers)
@@ -209,8 +214,9 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date):
         _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + ", ".join(fichiers))
         sys.exit(ExitCode.INVALID)
     lib = _library(overlay)
-    code = run_audit(files, missing, lib, fmt=fmt, output=sortie, lang=langue,
-                     jobs=jobs, date=_report_date(date), overlay=overlay)
+    folder_input = any(os.path.isdir(p) or (glob.has_magic(p) and not os.path.exists(p)) for p in fichiers)
+    code = run_audit(files, missing, lib, fmt=fmt, output=sortie, lang=langue, jobs=jobs, date=_report_date(date),
+                     overlay=overlay, folder_input=folder_input, csv_dialect=csv_dialect)
     sys.exit(code)
 
 

@@ -59,6 +59,28 @@ def expand(inputs: list[str]) -> tuple[list[str], list[str]]:
     return unique, missing
 
 
+_TOP_KEY = r"^[\"']?{}[\"']?[ \t]*:"
+
+
+def looks_like_inventory(path: str | os.PathLike) -> bool:
+    """True when a YAML file has the top-level keys `version` and `flux` of an inventory.
+
+    Read as text, without parsing, so that a GitHub workflow, a docker-compose
+    file or a broken inventory are told apart cheaply: a broken inventory still
+    has its two keys at column 0 and is validated (and its errors reported).
+    An unreadable file counts as an inventory, so that `valider` reports it.
+    """
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(2 * 1024 * 1024).decode("utf-8", errors="replace").lstrip("\ufeff")
+    except OSError:
+        return True
+    if text.lstrip().startswith("{"):  # a flow mapping at the top
+        return bool(re.search(r"[{,]\s*[\"']?version[\"']?\s*:", text)
+                    and re.search(r"[{,]\s*[\"']?flux[\"']?\s*:", text))
+    return all(re.search(_TOP_KEY.format(key), text, re.MULTILINE) for key in ("version", "flux"))
+
+
 # --------------------------------------------------------------------------- writing files
 
 class OutputError(SymbioError, OSError):

@@ -76,7 +76,7 @@ def test_batch_goes_on_after_bad_files(tmp_path):
     result = run("audit", src, "-o", out, "-f", "json", "-j", "2", code=1)
     names = sorted(p.name for p in out.iterdir())
     assert names == ["bon0.json", "bon1.json", "bon2.json", "sommaire.csv", "sommaire.html", "sommaire.json",
-                     "sommaire.md"]
+                     "sommaire.md", "sommaire.xlsx"]
     assert "casse.yaml:3:1: YAML invalide" in result.stderr
     assert "invalide.yaml:9:15: flux[0].quantite" in result.stderr and "brouettes" in result.stderr
     summary = json.loads((out / "sommaire.json").read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ import importlib.util
 import sys
 
 import pytest
+
 from conftest import ROOT
 
 

@@ -356,6 +356,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "p.echecs": ("Échecs", "Failures"),
     "p.aucun": ("Aucun inventaire audité.", "No inventory audited."),
     "p.rapport": ("rapport", "report"),
+    "p.rapport_titre": ("Rapport", "Report"),
+    "p.region": ("Région", "Region"),
+    "p.ges_partiel": ("GES partiel", "GHG partial"),
+    "p.taux_avant": ("Mise en valeur avant", "Recovery before"),
+    "p.taux_apres": ("Mise en valeur après", "Recovery after"),
+    "p.part_pesee": ("Part pesée", "Weighed share"),
+    "p.nb_avertissements": ("Avertissements", "Warnings"),
+    "p.premier_avertissement": ("Premier avertissement", "First warning"),
+    "p.nb_defauts": ("Valeurs par défaut", "Default values"),
+    "p.erreur": ("Erreur", "Error"),
+    "p.avertissements": ("Avertissements", "Warnings"),
+    "p.avertissement_nombre": ("{n} {n|avertissement|avertissements}", "{n} {n|warning|warnings}"),
+    "p.avertissement_premier": (" ; premier : {message}", "; first: {message}"),
+    "p.feuille": ("Sommaire", "Summary"),
 }
 
 # METHODE.md revision 2: labels of the new rules (kept together so the hunk stays small).
