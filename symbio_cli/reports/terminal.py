@@ -16,7 +16,6 @@ import sys
 from symbio_cli import i18n
 from symbio_cli.errors import printable
 from symbio_cli.numbers import format_money
-from symbio_cli.reports.audit import figures
 from symbio_cli.result import AuditResult
 
 
@@ -32,10 +31,14 @@ def wanted(stream=None) -> bool:
 
 def render_summary(result: AuditResult, lang: str = "fr", file=None, width: int | None = None) -> None:
     """Print the one-screen summary of `result` to `file` (stderr by default)."""
+    # imported here: `wanted()` is asked on every audit, even `-f json` into a pipe, which
+    # must not pay for the report views or rich
     from rich.console import Console
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
+
+    from symbio_cli.reports.audit import figures
 
     console = Console(file=file or sys.stderr, markup=False, highlight=False, emoji=False, width=width)
     table = Table.grid(padding=(0, 2))

@@ -1,0 +1,43 @@
+"""Start-up pays only for what the command uses (issue 15): imports, not timings.
+
+`valider` and `audit -f json` never import the report machinery (Jinja2, Babel,
+MarkupSafe), rich or openpyxl; `-f md` does import Jinja2. Timings are in
+bench/bench_demarrage.py, never in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import EXEMPLES
+
+HEAVY = ("jinja2", "babel", "markupsafe", "rich", "openpyxl", "symbio_cli.reports.audit", "symbio_cli.reports.templating")
+
+PROBE = r"""
+import contextlib, io, json, sys
+from symbio_cli.cli import main
+seen = {}
+for name, args in (("valider", ["valider", sys.argv[1]]), ("json", ["audit", sys.argv[1], "-f", "json"]),
+                   ("md", ["audit", sys.argv[1], "-f", "md"])):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            main.main(args, standalone_mode=False)
+        except SystemExit:
+            pass
+    seen[name] = sorted(m for m in sys.modules if m.split(".")[0] in ("jinja2", "babel", "markupsafe", "rich", "openpyxl")
+                        or m.startswith("symbio_cli.reports"))
+print(json.dumps(seen))
+"""
+
+
+def test_valider_and_json_audit_import_no_report_machinery():
+    done = subprocess.run([sys.executable, "-c", PROBE, str(EXEMPLES / "usine.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    for command in ("valider", "json"):
+        heavy = [m for m in seen[command] if m.split(".")[0] in HEAVY or m in HEAVY]
+        assert not heavy, f"{command} importe {heavy}"
+    assert "jinja2" in seen["md"]  # the probe would see an import: Markdown does render with Jinja2
