@@ -319,8 +319,9 @@ def completion(shell):
 
 @main.command("territoire", context_settings=CONTEXT)
 @click.argument("fichiers", nargs=-1, metavar="FICHIER…")
-@click.option("-f", "--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default=None,
-              help="Format du rapport (md par défaut ; sinon d'après l'extension de -o).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["md", "html", "json", "csv", "xlsx"]), default=None,
+              help="Format du rapport (md par défaut ; sinon d'après l'extension de -o ; xlsx : un classeur, "
+                   "une feuille par tableau).")
 @click.option("-o", "--sortie", metavar="FICHIER",
               help="Fichier du rapport (un dossier : territoire.<format> dedans). Défaut : la sortie standard.")
 @click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
@@ -414,6 +415,10 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
 
         write_output(target, text)
         _err(f"rapport écrit dans {target}")
+    elif isinstance(text, bytes):  # a workbook on the standard output (a pipe or a redirection)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -17,8 +17,22 @@ from symbio_cli.files import csv_text
 from symbio_cli.territory import MIN_FIRMS, TerritoryResult
 
 SCHEMA = "symbio.territoire/1"
-FORMATS = ("md", "html", "json", "csv")
-EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "csv": ".csv"}
+FORMATS = ("md", "html", "json", "csv", "xlsx")
+EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "csv": ".csv", "xlsx": ".xlsx"}
+def numbers(result: TerritoryResult) -> tuple[list[int], list[int]]:
+    """The number of each match and each group: one numbering for the opportunities, the handout, the pistes
+    and the map. By decreasing value; under --anonymiser matches by rank then groups by rank (no hidden value
+    is placed against a shown one)."""
+    items = [(m.valeur_cad, 0, k) for k, m in enumerate(result.appariements)]
+    items += [(g.economie_cad, 1, k) for k, g in enumerate(result.mutualisations)]
+    if not result.options.anonymiser:
+        items.sort(key=lambda item: -item[0])
+    out: tuple[list[int], list[int]] = ([0] * len(result.appariements), [0] * len(result.mutualisations))
+    for n, (_, kind, k) in enumerate(items, 1):
+        out[kind][k] = n
+    return out
+
+
 # ---------------------------------------------------------------------------
 # JSON
 
@@ -169,8 +183,12 @@ def render_csv(result: TerritoryResult) -> str:
     return csv_text(CSV_COLUMNS, rows, digits=_DIGITS)
 
 
-def render(result: TerritoryResult, lib, fmt: str, lang: str = "fr", date: str = "") -> str:
-    """The territory report in `fmt` (md, html, json, csv)."""
+def render(result: TerritoryResult, lib, fmt: str, lang: str = "fr", date: str = "") -> str | bytes:
+    """The territory report in `fmt` (md, html, json, csv: text; xlsx: the workbook's bytes)."""
+    if fmt == "xlsx":
+        from symbio_cli.reports.territory_xlsx import render_xlsx
+
+        return render_xlsx(result, lang, date)
     if fmt == "json":
         return render_json(result, date)
     if fmt == "csv":

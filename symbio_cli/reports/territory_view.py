@@ -12,6 +12,7 @@ from symbio_cli.numbers import format_number, format_quantity, format_sig
 from symbio_cli.reports import map_svg
 from symbio_cli.reports.formatting import Formatter
 from symbio_cli.reports.templating import environment
+from symbio_cli.reports.territory import numbers
 from symbio_cli.territory import MIN_FIRMS, SCIAN_SECTORS, UNKNOWN_SECTOR, TerritoryResult
 
 MATRIX_FIRMS = 25  # columns of the offer/demand matrix; the JSON and CSV have them all
@@ -38,20 +39,6 @@ def _sector(key: str, lang: str) -> str:
         return _t("secteur.inconnu", lang)
     fr, en = SCIAN_SECTORS[key]
     return f"{key} — {en if lang == 'en' else fr}"
-
-
-def numbers(result: TerritoryResult) -> tuple[list[int], list[int]]:
-    """The number of each match and each group: one numbering for the opportunities, the handout, the pistes
-    and the map. By decreasing value; under --anonymiser matches by rank then groups by rank (no hidden value
-    is placed against a shown one)."""
-    items = [(m.valeur_cad, 0, k) for k, m in enumerate(result.appariements)]
-    items += [(g.economie_cad, 1, k) for k, g in enumerate(result.mutualisations)]
-    if not result.options.anonymiser:
-        items.sort(key=lambda item: -item[0])
-    out: tuple[list[int], list[int]] = ([0] * len(result.appariements), [0] * len(result.mutualisations))
-    for n, (_, kind, k) in enumerate(items, 1):
-        out[kind][k] = n
-    return out
 
 
 class _View:
