@@ -666,9 +666,47 @@ def test_defaults_are_listed_with_the_key_actually_used():
     text = audit_report.render(result, "md", "fr", "2026-11-28", factors.load())
     assert "Valeurs par défaut de la bibliothèque" in text and fee_keys[0] in text
     assert "Déchets †" in text  # marqué dans le tableau des flux
+    cost = next(x for x in audit_report.figures(result, "fr") if x["id"] == "cout_actuel")
+    assert cost["value"].endswith("†") and fee_keys[0] in cost["detail"]  # et dans le tableau du sommaire
 
 
 def test_given_values_are_not_defaults():
     inv = base()
     inv["flux"] = [stream(masse_volumique="200 kg/m³", gestion={"entreposage": "0 m²"})]
     assert run(inv).defauts == ()
+
+
+def test_collection_moves_a_stream_out_of_a_shared_container():
+    # sans « conteneur: », la collecte donne au flux un conteneur à lui ; le partagé garde le reste
+    inv = shared_yard()
+    inv["flux"][1]["scenarios"] = [{"type": "collecte", "nom": "Bac à déchets", "retenu": True,
+                                    "collecte": {"contenant": "8 vg³", "frais_levee": "90 $", "surcharge": "0 %"}}]
+    result = run(inv)
+    sc = result.flux[1].scenarios[0]
+    cap_new = 8 * VG3 * FILL
+    v_dechets = 18 / lib_value("masse_volumique.dechets_melanges")
+    lifts_new = math.ceil(round(v_dechets / cap_new, 9))  # règle 1 : le besoin du nouveau bac
+    assert sc.detail["levees_apres"] == lifts_new
+    assert sc.detail["nouveau_conteneur_cad"] == pytest.approx(lifts_new * 90)
+    cap = 40 * VG3 * FILL
+    v_purge = 72 / lib_value("masse_volumique.plastique_rigide")
+    l0 = 2 * WEEKS
+    need0 = math.ceil(round((v_purge + v_dechets) / cap, 9))
+    need1 = math.ceil(round(v_purge / cap, 9))
+    left = max(l0 - (need0 - need1), min(l0, need1))
+    assert sc.detail["levees_restantes"] == pytest.approx(left)
+    assert sc.gain_net_cad == pytest.approx(l0 * 285 * 1.09 - (left * 285 * 1.09 + lifts_new * 90))
+    new_rows = [c for c in result.conteneurs if c.nouveau]
+    assert [c.id for c in new_rows] == ["dechets"]
+
+
+def test_collection_for_a_stream_without_a_container():
+    inv = base()
+    inv["flux"] = [stream("d", matiere="dechets_melanges", quantite="2 t/mois", masse_volumique="200 kg/m³",
+                          gestion={"entreposage": "0 m²"},
+                          scenarios=[{"type": "collecte", "collecte": {"contenant": "6 vg³", "frais_levee": "120 $",
+                                                                       "taux_remplissage": "100 %"}}])]
+    sc = run(inv).flux[0].scenarios[0]
+    lifts = math.ceil(120 / (6 * VG3))  # 120 m³/an ÷ 4,59 m³
+    assert sc.cout_evite_cad == 0 and sc.couts_cad == pytest.approx(lifts * 120)
+    assert sc.gain_net_cad == pytest.approx(-lifts * 120)

@@ -397,6 +397,7 @@ TEXT.update({
     "a.groupe_non_forme": ("Groupe", "Group"),
     "a.groupe_non_forme.texte": ("le groupe coûte plus cher que ses membres seuls : il ne se forme pas et n'est jamais retenu",
                                  "the group costs more than its members alone: it does not form and is never retained"),
+    "fig.defauts": ("† avec des valeurs par défaut : {cles}", "† with library defaults: {cles}"),
     "inv.defauts": ("Valeurs par défaut de la bibliothèque (l'inventaire ne les donne pas ; † dans les tableaux) : {liste}.",
                     "Library defaults (not given by the inventory; † in the tables): {liste}."),
     "inv.ecart_conjoint_ges": ("En GES, les levées conjointes donnent un écart de {ges}, compté dans le total.",

@@ -142,7 +142,7 @@ def figures(result: AuditResult, lang: str) -> list[dict]:
         ghg_detail += (_t("fig.ges.partiel.tonnes", lang, tonnes=f.t(t.ges_tonnes_exclues_t))
                        if t.ges_tonnes_exclues_t > EPS else _t("fig.ges.partiel", lang))
     ghg_value = f.ghg(t.ges_evites_tco2e) + per if t.ges_evites_tco2e is not None else _t("nd", lang)
-    return [
+    return _flag_defaults(result, lang, [
         {"id": "cout_actuel", "label": _t("fig.cout_actuel", lang), "value": f.money(t.cout_actuel_cad) + per,
          "detail": _t("fig.cout_actuel.detail", lang, masse=f.t(t.masse_t, _tonne_digits(t.masse_t)) + per,
                       n=len(result.flux))},
@@ -165,7 +165,28 @@ def figures(result: AuditResult, lang: str) -> list[dict]:
          "detail": _t("fig.taux.detail", lang, rec_avant=f.pct(t.taux_recyclage_avant),
                       rec_apres=f.pct(t.taux_recyclage_apres), el_avant=f.pct(t.taux_elimination_avant),
                       el_apres=f.pct(t.taux_elimination_apres))},
-    ]
+    ])
+
+
+# [R2] The summary figures a library default enters (METHODE.md, "Warnings and defaults in reports").
+_DEFAULT_ENTERS = {
+    "cout_actuel": ("tarif.", "masse_volumique.", "collecte.", "contenant."),
+    "economies": ("tarif.", "masse_volumique.", "collecte.", "contenant.", "transport."),
+    "surface": ("entreposage.", "contenant."),
+    "enfouissement": ("masse_volumique.",),
+    "ges": ("masse_volumique.", "transport."),
+}
+
+
+def _flag_defaults(result: AuditResult, lang: str, rows: list[dict]) -> list[dict]:
+    """A † beside each summary figure that a library default enters, with the keys in its detail."""
+    sep = " ; " if lang == "fr" else "; "
+    for row in rows:
+        keys = sorted({d.cle for d in result.defauts if d.cle.startswith(_DEFAULT_ENTERS.get(row["id"], ("\0",)))})
+        if keys:
+            row["value"] += " †"
+            row["detail"] += sep + _t("fig.defauts", lang, cles=", ".join(keys))
+    return rows
 
 
 def _pct_against(f: Formatter, rate, target) -> tuple[str, str]:
