@@ -6,7 +6,7 @@ import os
 import sys
 
 from symbio_cli import pipeline
-from symbio_cli.errors import ExitCode, Problem
+from symbio_cli.errors import ExitCode, Problem, printable
 from symbio_cli.files import write_output
 from symbio_cli.reports import EXTENSIONS, render
 
@@ -35,10 +35,10 @@ def run_audit(files, missing, lib, fmt, output, lang, jobs, date, overlay, folde
         text = render(outcome.result, chosen, lang, date, lib=lib)
         if output:
             if _same_file(output, files[0]):
-                print(f"{output}: c'est l'inventaire lui-même ; rien n'est écrasé", file=sys.stderr)
+                print(f"{printable(output)}: c'est l'inventaire lui-même ; rien n'est écrasé", file=sys.stderr)
                 return ExitCode.USAGE
             write_output(output, text)
-            print(f"rapport écrit dans {output}", file=sys.stderr)
+            print(f"rapport écrit dans {printable(output)}", file=sys.stderr)
         else:
             sys.stdout.write(text)
         _terminal_summary(outcome.result, lang)

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from symbio_cli.errors import SymbioError
+from symbio_cli.errors import SymbioError, printable
 
 INVENTORY_SUFFIXES = (".yaml", ".yml")
 
@@ -89,7 +89,7 @@ class OutputError(SymbioError, OSError):
     def __init__(self, path: str, message: str):
         self.path = path
         self.message = message
-        super().__init__(f"{path} : écriture impossible ({message})")
+        super().__init__(f"{printable(path)} : écriture impossible ({message})")
 
     def __str__(self) -> str:
         return self.args[0]

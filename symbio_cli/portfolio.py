@@ -28,7 +28,7 @@ import sys
 import unicodedata
 
 from symbio_cli import pipeline
-from symbio_cli.errors import ExitCode, Problem, SymbioError
+from symbio_cli.errors import ExitCode, Problem, SymbioError, printable
 from symbio_cli.files import OutputError, make_folder, write_output
 from symbio_cli.reports import EXTENSIONS, render
 from symbio_cli.reports.summary import SUMMARY_KEYS
@@ -137,7 +137,7 @@ class FolderLock:
                 owner = os.read(fd, 32).decode("ascii", "replace").strip()
                 os.close(fd)
                 who = f" (processus {owner})" if owner.isdigit() else ""
-                raise BatchBusy(f"{os.path.dirname(self.path) or '.'} : un autre lot écrit déjà dans ce dossier{who} ; "
+                raise BatchBusy(f"{printable(os.path.dirname(self.path) or '.')} : un autre lot écrit déjà dans ce dossier{who} ; "
                                 "attendez qu'il finisse ou choisissez un autre dossier de sortie (-o)") from None
             try:  # the owner before us may have removed the file between our open and our lock: start again
                 same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
@@ -277,7 +277,7 @@ def run_portfolio(files, lib, fmt, output, lang, jobs, date, overlay, missing=()
     """Audit many files (a report each and a summary when `output` is a folder); return the exit code."""
     report = Report()
     for name in missing:
-        print(f"{name}: fichier introuvable", file=sys.stderr)
+        print(f"{printable(name)}: fichier introuvable", file=sys.stderr)
         report.missing(name)
     if not output:
         rows = _audit_all(files, None, fmt, lang, jobs, date, overlay, lib, report)
@@ -285,7 +285,7 @@ def run_portfolio(files, lib, fmt, output, lang, jobs, date, overlay, missing=()
         print(report, file=sys.stderr)
         return report.return_code
     if os.path.exists(output) and not os.path.isdir(output):
-        print(f"{output} : c'est un fichier ; un lot écrit dans un dossier (-o DOSSIER)", file=sys.stderr)
+        print(f"{printable(output)} : c'est un fichier ; un lot écrit dans un dossier (-o DOSSIER)", file=sys.stderr)
         return ExitCode.USAGE
     make_folder(output)
     base = summary_base(files, output)
@@ -299,7 +299,7 @@ def run_portfolio(files, lib, fmt, output, lang, jobs, date, overlay, missing=()
         print(exc, file=sys.stderr)
         return ExitCode.USAGE
     print(report, file=sys.stderr)
-    print(f"sommaire : {paths['html']} (aussi {', '.join(os.path.basename(paths[e]) for e in ('md', 'csv', 'xlsx', 'json'))})",
+    print(f"sommaire : {printable(paths['html'])} (aussi {', '.join(printable(os.path.basename(paths[e])) for e in ('md', 'csv', 'xlsx', 'json'))})",
           file=sys.stderr)
     return report.return_code
 
@@ -352,7 +352,7 @@ class _Progress:
         if self.bar is not None:
             self.bar.advance(self.task)
         elif not row["ok"]:
-            print(f"[{self.done}/{self.total}] échec : {row['fichier']}", file=sys.stderr)
+            print(f"[{self.done}/{self.total}] échec : {printable(row['fichier'])}", file=sys.stderr)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -401,7 +401,7 @@ def _print_json(rows, date):
 def _print_table(rows, date=None):  # noqa: ARG001 (same signature as _print_json)
     good, bad = _sorted(rows)
     for r in good:
-        print(f"{r['fichier']}\t{r['entreprise']}\tcoût actuel {r['cout_actuel_cad']:.0f} $/an\t"
+        print(f"{printable(r['fichier'])}\t{printable(r['entreprise'])}\tcoût actuel {r['cout_actuel_cad']:.0f} $/an\t"
               f"économies {r['economies_nettes_cad']:.0f} $/an")
     for r in bad:
-        print(f"{r['fichier']}\téchec")
+        print(f"{printable(r['fichier'])}\téchec")

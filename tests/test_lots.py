@@ -384,3 +384,28 @@ def test_no_orphan_worker_after_the_parent_dies(tmp_path, sig):
         os.kill(w, signal.SIGKILL)
     assert alive == []
     assert not (out / "sommaire.json").exists()  # an interrupted batch has no summary
+
+
+# ---------------------------------------------------------------------------- defaults count, terminal text
+
+def test_defaults_count_is_the_reports_defauts(tmp_path):
+    src = tmp_path / "clients"
+    write(src, "a.yaml", inventory("Avec défauts"))
+    out = tmp_path / "out"
+    run("audit", src, "-o", out, "-f", "json", "--date", "2026-01-01")
+    report = json.loads((out / "a.json").read_text(encoding="utf-8"))
+    expected = len(report["defauts"])
+    assert expected >= 1  # the bulk density of bois_residus comes from the library
+    row = summary(out)["inventaires"][0]
+    assert row["defauts"] == expected
+    ws = openpyxl.load_workbook(out / "sommaire.xlsx")["Sommaire"]
+    header = [c.value for c in ws[1]]
+    assert ws.cell(row=2, column=header.index("Valeurs par défaut") + 1).value == expected
+
+
+def test_batch_terminal_lines_escape_control_characters(tmp_path):
+    src = tmp_path / "clients"
+    write(src, "a.yaml", inventory("Usine \\e[31mrouge"))  # YAML "\e" is ESC
+    write(src, "b.yaml", inventory("B"))
+    result = run("audit", src, "--date", "2026-01-01")  # no -o: one line per inventory on stdout
+    assert "\x1b" not in result.stdout and "\\x1b[31mrouge" in result.stdout
