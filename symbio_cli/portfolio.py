@@ -29,7 +29,7 @@ import unicodedata
 
 from symbio_cli import pipeline
 from symbio_cli.errors import ExitCode, Problem, SymbioError, printable
-from symbio_cli.files import OutputError, make_folder, write_output
+from symbio_cli.files import OutputError, is_stream, make_folder, write_output
 from symbio_cli.reports import EXTENSIONS, render
 from symbio_cli.reports.summary import SUMMARY_KEYS
 from symbio_cli.runner import Report, run_pool
@@ -284,7 +284,7 @@ def run_portfolio(files, lib, fmt, output, lang, jobs, date, overlay, missing=()
         (_print_json if fmt == "json" else _print_table)(rows, date)
         print(report, file=sys.stderr)
         return report.return_code
-    if os.path.exists(output) and not os.path.isdir(output):
+    if is_stream(output) or (os.path.exists(output) and not os.path.isdir(output)):
         print(f"{printable(output)} : c'est un fichier ; un lot écrit dans un dossier (-o DOSSIER)", file=sys.stderr)
         return ExitCode.USAGE
     make_folder(output)
@@ -401,7 +401,7 @@ def _print_json(rows, date):
 def _print_table(rows, date=None):  # noqa: ARG001 (same signature as _print_json)
     good, bad = _sorted(rows)
     for r in good:
-        print(f"{printable(r['fichier'])}\t{printable(r['entreprise'])}\tcoût actuel {r['cout_actuel_cad']:.0f} $/an\t"
-              f"économies {r['economies_nettes_cad']:.0f} $/an")
+        print(f"{printable(r['fichier'])}\t{printable(r['entreprise'])}\tcoût actuel {r['cout_actuel_cad'] or 0:.0f} $/an\t"
+              f"économies {r['economies_nettes_cad'] or 0:.0f} $/an")
     for r in bad:
         print(f"{printable(r['fichier'])}\téchec")

@@ -90,6 +90,16 @@ def test_a_file_where_the_output_folder_should_be_is_refused(tmp_path):
     assert "c'est un fichier" in result.stderr and target.read_text(encoding="utf-8") == "déjà là"
 
 
+def test_a_batch_into_a_stream_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "clients"
+    write(src, "a.yaml", inventory())
+    for target in ("-", "/dev/null"):
+        result = run("audit", src, "-o", target, code=2)
+        assert "un lot écrit dans un dossier" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
 def test_empty_folder_exits_1_like_valider(tmp_path):
     (tmp_path / "vide").mkdir()
     result = run("audit", tmp_path / "vide", "-o", tmp_path / "out", code=1)
