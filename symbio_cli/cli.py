@@ -52,7 +52,7 @@ def _inputs(paths: tuple[str, ...]) -> tuple[list[str], list[str]]:
 
 
 class _Jobs(click.IntRange):
-    name = "nombre entier ≥ 1"
+    name = "nombre entier"
 
 
 facteurs_option = click.option(
@@ -93,12 +93,15 @@ def main(verbose: bool = False) -> None:
 
 
 @main.command("valider", context_settings=CONTEXT)
-@click.argument("fichiers", nargs=-1, metavar="FICHIER…")
+@click.argument("fichiers", nargs=-1, metavar="FICHIER…", type=click.Path())
 @facteurs_option
 @click.option("--format", "fmt", type=click.Choice(["texte", "json", "github"]), default="texte",
               show_default=True, help="texte : une ligne par problème ; github : annotations ::error.")
 @click.option("--strict", is_flag=True, help="Les avertissements comptent comme des erreurs.")
-def valider(fichiers, overlay, fmt, strict):
+@click.option("--inventaires-seulement", "only_inventories", is_flag=True,
+              help="Sauter les fichiers YAML qui ne sont pas des inventaires (sans clés « version » et "
+                   "« flux » au premier niveau), ex. flux GitHub ; le crochet pre-commit l'utilise.")
+def valider(fichiers, overlay, fmt, strict, only_inventories):
     """Valider des inventaires (fichiers, dossiers, motifs) sans rien calculer.
 
     Sortie : une ligne « fichier:ligne:colonne: champ: message » par problème.
@@ -114,6 +117,20 @@ def valider(fichiers, overlay, fmt, strict):
         _err(f"facteurs valides : {overlay}")
         sys.exit(ExitCode.OK)
     files, missing = _inputs(fichiers)
+    skipped = 0
+    if only_inventories:
+        from symbio_cli.files import looks_like_inventory
+
+        kept = [f for f in files if looks_like_inventory(f)]
+        skipped = len(files) - len(kept)
+        files = kept
+        if skipped:
+            files_word = "fichier YAML sauté" if skipped == 1 else "fichiers YAML sautés"
+            _err(f"{skipped} {files_word} : pas des inventaires "
+                 "(clés « version » et « flux » absentes du premier niveau)")
+        if not files and not missing:
+            _err("aucun inventaire à valider")
+            sys.exit(ExitCode.OK)
     lib = _library(overlay)
     results = []
     if not files and not missing:
@@ -182,10 +199,10 @@ def _report_date(date: str | None) -> str:
 
 
 @main.command("audit", context_settings=CONTEXT)
-@click.argument("fichiers", nargs=-1, metavar="FICHIER…")
+@click.argument("fichiers", nargs=-1, metavar="FICHIER…", type=click.Path())
 @click.option("-f", "--format", "fmt", type=click.Choice(["md", "html", "json"]), default=None,
               help="Format du rapport (md par défaut).")
-@click.option("-o", "--sortie", metavar="FICHIER|DOSSIER",
+@click.option("-o", "--sortie", metavar="FICHIER|DOSSIER", type=click.Path(),
               help="Fichier du rapport, ou dossier (un rapport par inventaire).")
 @click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Langue du rapport.")
@@ -222,13 +239,19 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date, csv_dialect):
 
 @main.command("schema", context_settings=CONTEXT)
 @click.option("-o", "--sortie", type=click.Path(dir_okay=False), help="Écrire le schéma dans ce fichier.")
-def schema(sortie):
-    """Afficher le schéma JSON (draft-07) de l'inventaire, pour les éditeurs."""
+@facteurs_option
+def schema(sortie, overlay):
+    """Afficher le schéma JSON (draft-07) de l'inventaire, pour les éditeurs.
+
+    Avec --facteurs, les matières, régions et clés de facteurs de la surcouche
+    s'ajoutent aux listes de valeurs connues.
+    """
     import json
 
     from symbio_cli.inventory import json_schema
 
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    lib = _library(overlay) if overlay else None
+    text = json.dumps(json_schema(lib), ensure_ascii=False, indent=2) + "\n"
     if sortie:
         from symbio_cli.files import write_output
 
@@ -280,7 +303,7 @@ def facteurs_cmd(cle, overlay, fmt):
 
 
 @main.command("init", context_settings=CONTEXT)
-@click.argument("fichier", required=False, default="usine.yaml", metavar="[FICHIER]")
+@click.argument("fichier", required=False, default="usine.yaml", metavar="[FICHIER]", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe.")
 def init(fichier, force):
     """Écrire un inventaire commenté à remplir (par défaut usine.yaml)."""
@@ -306,6 +329,20 @@ def init(fichier, force):
     _err(f"inventaire écrit dans {fichier} ; remplissez-le, puis : symbio valider {fichier}")
 
 
+def _bash_keeps_file_names() -> None:
+    """Bash completion falls back to file names (`complete -o default`) when symbio proposes nothing."""
+    from click.shell_completion import BashComplete, add_completion_class
+
+    class Bash(BashComplete):
+        source_template = BashComplete.source_template.replace(
+            "complete -o nosort -F", "complete -o nosort -o default -F")
+
+    add_completion_class(Bash, "bash")
+
+
+_bash_keeps_file_names()
+
+
 @main.command("completion", context_settings=CONTEXT)
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]), default="bash")
 def completion(shell):
@@ -318,11 +355,11 @@ def completion(shell):
 
 
 @main.command("territoire", context_settings=CONTEXT)
-@click.argument("fichiers", nargs=-1, metavar="FICHIER…")
+@click.argument("fichiers", nargs=-1, metavar="FICHIER…", type=click.Path())
 @click.option("-f", "--format", "fmt", type=click.Choice(["md", "html", "json", "csv", "xlsx"]), default=None,
               help="Format du rapport (md par défaut ; sinon d'après l'extension de -o ; xlsx : un classeur, "
                    "une feuille par tableau).")
-@click.option("-o", "--sortie", metavar="FICHIER",
+@click.option("-o", "--sortie", metavar="FICHIER", type=click.Path(),
               help="Fichier du rapport (un dossier : territoire.<format> dedans). Défaut : la sortie standard.")
 @click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Langue du rapport.")

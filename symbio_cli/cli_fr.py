@@ -1,7 +1,9 @@
 """click speaks French: its own messages (usage, help, errors) translated.
 
 click looks its messages up through gettext; we hand its modules a lookup in
-this table instead (English text stays for anything not listed).
+this table instead (English text stays for anything not listed). French
+typography: a space before the colon of help headings (`Options :`), ranges
+written `≥ 1` or `de 0 à 100` rather than click's `x>=1`.
 """
 
 from __future__ import annotations
@@ -45,7 +47,33 @@ _FR = {
     "Option {name!r} requires {nargs} arguments.": "L'option « {name} » demande {nargs} valeurs.",
     "Got unexpected extra argument ({args})": "Argument en trop ({args})",
     "Got unexpected extra arguments ({args})": "Arguments en trop ({args})",
+    "required": "obligatoire",
+    "env var: {var}": "variable d'environnement : {var}",
 }
+
+
+def _heading(self, heading: str) -> None:
+    """`Options :` — French puts a space before the colon."""
+    self.write(f"{'':>{self.current_indent}}{heading} :\n")
+
+
+def _describe_range(self) -> str:
+    """`≥ 1`, `< 5`, `de 0 à 100` instead of click's `x>=1`, `0<=x<=100`."""
+    def number(value):
+        return str(value).replace(".", ",")
+
+    low, high = self.min, self.max
+    if low is not None and high is not None:
+        if not self.min_open and not self.max_open:
+            return f"de {number(low)} à {number(high)}"
+        left = ">" if self.min_open else "≥"
+        right = "<" if self.max_open else "≤"
+        return f"{left} {number(low)} et {right} {number(high)}"
+    if low is not None:
+        return f"{'>' if self.min_open else '≥'} {number(low)}"
+    if high is not None:
+        return f"{'<' if self.max_open else '≤'} {number(high)}"
+    return ""
 
 
 def gettext(message: str) -> str:
@@ -65,6 +93,8 @@ def install() -> None:
     import click.parser
     import click.types
 
+    click.formatting.HelpFormatter.write_heading = _heading
+    click.types._NumberRangeBase._describe_range = _describe_range
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
         if hasattr(module, "_"):
             module._ = gettext

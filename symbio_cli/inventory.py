@@ -17,6 +17,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
+from symbio_cli import schema as _schema
 from symbio_cli import units
 from symbio_cli.errors import Problem, QuantityError, field_name
 from symbio_cli.factors import MODES, Factor, Library
@@ -101,10 +102,20 @@ def _quantity_validator(accepted: tuple, sign: str, percent: bool, negative: str
 
 def Q(*accepted: frozenset, sign: str = "nonnegative", percent: bool = False, doc: str = "", negative: str = ""):
     """A quantity field accepting the given dimensions, as a JSON-Schema string."""
+    from symbio_cli.schema import quantity_pattern
+
     examples = [_EXAMPLES[d] for d in accepted if d in _EXAMPLES] or (["85 %"] if percent else ["1"])
-    schema = {"type": "string", "description": doc or "quantité « nombre unité »", "examples": examples}
+    pattern = quantity_pattern(accepted, sign, percent, tuple(_SAME.items()))
+    schema = {"type": "string", "pattern": pattern, "description": doc or "quantité « nombre unité »",
+              "examples": examples}
     if percent or accepted == (units.DIMENSIONLESS,):
-        schema = {"anyOf": [{"type": "string"}, {"type": "number"}], "description": doc, "examples": examples}
+        number = {"type": "number", "minimum": 0}
+        if percent:
+            number["maximum"] = 1
+        if sign == "positive":
+            number["exclusiveMinimum"] = number.pop("minimum")
+        schema = {"anyOf": [{"type": "string", "pattern": pattern}, number], "description": doc,
+                  "examples": examples}
     return Annotated[Quantity, PlainValidator(_quantity_validator(accepted, sign, percent, negative)), WithJsonSchema(schema)]
 
 
@@ -122,7 +133,7 @@ def _text(value):
     return value
 
 
-Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string"})]
+Text = Annotated[str, PlainValidator(_text), WithJsonSchema(_schema.text_schema())]
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -838,24 +849,26 @@ def validate(doc: Document, lib: Library) -> tuple[Inventaire | None, list[Probl
     return (None if errors or inv is None else inv), problems
 
 
-def _enums(schema: dict) -> None:
-    """Known values of the default library, so editors can complete them."""
+def _enums(schema: dict, lib: Library | None) -> None:
+    """Known values of the library (default, or with an overlay), so editors can complete them."""
     from symbio_cli import factors
 
-    lib = factors.load()
-    defs = schema.get("definitions", {})
-    materials = sorted(lib.materials)
-    if "Flux" in defs:
-        defs["Flux"]["properties"]["matiere"]["enum"] = materials
-    if "Intrant" in defs:
-        defs["Intrant"]["properties"]["matiere"]["enum"] = sorted(set(materials) | set(lib.input_categories))
-    if "Entreprise" in defs and lib.regions:
-        defs["Entreprise"]["properties"]["region"]["enum"] = sorted(lib.regions)
+    _schema.add_library(schema, lib if lib is not None else factors.load())
+    _schema.add_rules(schema)
     schema["properties"]["version"]["const"] = SCHEMA_VERSION
+    annee = schema["properties"]["annee"]  # valider reads "2026" as 2026
+    bounds = {k: annee.pop(k) for k in ("minimum", "maximum", "type") if k in annee}
+    annee["anyOf"] = [bounds, {"type": "string", "pattern": r"^\s*(?:199[0-9]|20[0-9][0-9]|2100)\s*$"}]
+    schema["properties"]["hypotheses"]["additionalProperties"]["anyOf"][0]["pattern"] = _schema.any_quantity_pattern()
 
 
-def json_schema() -> dict:
-    """Draft-07 JSON Schema of the inventory, generated from the models."""
+def json_schema(lib: Library | None = None) -> dict:
+    """Draft-07 JSON Schema of the inventory, generated from the models.
+
+    `lib`: the factor library whose materials, regions and factor keys the
+    schema enumerates (default: the packaged library; `symbio schema
+    --facteurs DIR` passes the overlaid one). See symbio_cli/schema.py.
+    """
     from pydantic.json_schema import GenerateJsonSchema
 
     class Draft07(GenerateJsonSchema):
@@ -867,7 +880,7 @@ def json_schema() -> dict:
     schema = Inventaire.model_json_schema(ref_template="#/definitions/{model}", schema_generator=Draft07)
     if "$defs" in schema:
         schema["definitions"] = schema.pop("$defs")
-    _enums(schema)
+    _enums(schema, lib)
     schema["title"] = "Inventaire symbio"
     schema["$id"] = "https://symbio.quebec/inventaire.schema.json"
     schema["description"] = "Inventaire des matières résiduelles d'une usine (symbio, version 1)."
