@@ -295,7 +295,7 @@ class Mutualisation(Strict):
     compaction: Q(units.DIMENSIONLESS, sign="positive") | None = None
     frais_gestion: Q(MONEY_RATE) | None = None
     tarif: Q(PRICE, sign="any") | None = None
-    redevance_incluse: bool = Field(False, strict=True)
+    redevance_incluse: bool | None = Field(None, strict=True)  # absent: the plant's gestion.redevance_incluse
     repartition: Literal["proportionnelle", "shapley"] = "proportionnelle"
     entreposage_apres: Q(AREA) | None = None
 

@@ -46,8 +46,12 @@ def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> 
     estimated = [False]
     # [R2] group price (rules 18–20): every member's tonnes at the pooled tarif
     pooled_fee = None
+    # the pooled tarif is read like gestion.tarif; a term the scenario leaves out is the plant's (its invoice's)
+    included = sc.redevance_incluse
+    if included is None:
+        included = self.inv.flux[s["i"]].gestion.redevance_incluse
     if sc.tarif is not None:
-        pooled_fee = sc.tarif.value - (s["levy"] if sc.redevance_incluse else 0.0)
+        pooled_fee = sc.tarif.value - (s["levy"] if included else 0.0)
     plant_fee = s["fee"] or 0.0
     price_gains = [0.0 if pooled_fee is None else s["mass"] * (plant_fee - pooled_fee)]
     for k, partner in enumerate(sc.partenaires):

@@ -453,6 +453,21 @@ def test_pooled_price_with_the_levy_included():
     assert sc.membres[1].economie_cad == pytest.approx(500 * 38)  # rule 20
 
 
+def test_pooled_price_reads_the_plant_invoice_when_the_scenario_says_nothing():
+    """The case file as written: no `redevance_incluse` on the pooled contract, the plant's invoice includes it."""
+    inv = base()
+    inv["flux"] = [stream("dechets", matiere="dechets_melanges", quantite="57 t/an",
+                          gestion={"tarif": "131 $/t", "redevance_incluse": True,
+                                   "collecte": {"contenant": "10 vg³", "levees": "1/semaine", "frais_levee": "0 $"}},
+                          scenarios=[{"type": "mutualisation", "forme": "contrat_groupe",
+                                      "partenaires": [{"nom": "Voisin inc.", "quantite": "500 t/an",
+                                                       "levees": "9/semaine", "cout_actuel": "0 $/an"}],
+                                      "frais_levee": "0 $", "tarif": "93 $/t", "frais_gestion": "0 $/an"}])]
+    assert run(inv).flux[0].scenarios[0].gain_net_cad == pytest.approx(57 * (131 - 93))  # 2 166 $/an
+    inv["flux"][0]["scenarios"][0]["redevance_incluse"] = False  # said explicitly: 93 $/t before the levy
+    assert run(inv).flux[0].scenarios[0].gain_net_cad == pytest.approx(57 * ((131 - LEVY) - 93))  # 114 $/an
+
+
 def test_partner_mass_and_fee_enter_the_group_price():
     inv = base()
     inv["flux"] = [stream("dechets", matiere="dechets_melanges", quantite="57 t/an", masse_volumique="100 kg/m³",
