@@ -38,6 +38,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from generateur import inventory  # noqa: E402
 
+# run from the work folder, never the source tree: `-m` must find the installed package (CI installs it
+# non-editable, and the source tree has no symbio_cli/facteurs)
 SYMBIO = [sys.executable, "-m", "symbio_cli"]
 
 
@@ -100,7 +102,7 @@ def soak(n: int = 1000, rounds: int = 8, jobs: int = 2, seed: int = 13, workdir:
             procs.append(subprocess.Popen(
                 [*SYMBIO, "audit", str(folders[label]), "-o", str(out), "-f", "json", "-j", str(jobs),
                  "--date", "2026-01-01"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+                cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
             time.sleep(rng.uniform(0, 0.3))
         victims = rng.choice([[], [0], [1], [0, 1], [0, 1]])
         time.sleep(rng.uniform(0.3, 0.6 + n / 250))
@@ -116,7 +118,7 @@ def soak(n: int = 1000, rounds: int = 8, jobs: int = 2, seed: int = 13, workdir:
         state = check_folder(out, n)
         log(f"tour {r + 1} : codes {codes}, {state['rapports']} rapports, sommaire : {state['sommaire']}")
     final = subprocess.run([*SYMBIO, "audit", str(folders["Alpha"]), "-o", str(out), "-f", "json", "-j", str(jobs),
-                            "--date", "2026-01-01"], capture_output=True, text=True, timeout=1200)
+                            "--date", "2026-01-01"], cwd=root, capture_output=True, text=True, timeout=1200)
     assert final.returncode in (0, 1), final.stderr[-2000:]
     state = check_folder(out, n)
     assert state["sommaire"] == "Alpha", state

@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import EXEMPLES, ROOT, run
+from conftest import EXEMPLES, run
 from symbio_cli import portfolio
 from symbio_cli.portfolio import FolderLock, safe_name
 from symbio_cli.runner import Report, run_pool
@@ -376,7 +376,7 @@ def test_no_orphan_worker_after_the_parent_dies(tmp_path, sig):
         write(src, f"f{i}.yaml", text)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "symbio_cli", "audit", str(src), "-o", str(out), "-j", "2"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     workers = []
     deadline = time.monotonic() + 30
     while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
