@@ -402,8 +402,10 @@ TEXT.update({
                     "Library defaults (not given by the inventory; † in the tables): {liste}."),
     "inv.ecart_conjoint_ges": ("En GES, les levées conjointes donnent un écart de {ges}, compté dans le total.",
                                "In GHG, joint lifts give a difference of {ges}, counted in the total."),
-    "inv.levees_non_comptees": ("Trajets de collecte : sans distance, ils ne sont pas comptés dans les GES.",
-                                "Collection trips: without a distance they are not counted in GHG."),
+    "inv.levees_non_comptees": ("Trajets de collecte : sans distance, ils ne sont pas comptés dans les GES ; un flux "
+                                "sans conteneur n'en a pas.",
+                                "Collection trips: without a distance they are not counted in GHG; a stream without a "
+                                "container has none."),
     "taux.famille.mise_en_valeur": ("Mise en valeur : {famille} ({masse})", "Recovery: {famille} ({masse})"),
     "sc.retenu.en_place": ("oui (en place)", "yes (in place)"),
 })

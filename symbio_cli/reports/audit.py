@@ -340,7 +340,7 @@ def _inventory(result: AuditResult, f: Formatter, lang: str, lib) -> dict:
             if abs(t.ecart_conjoint_ges_tco2e) >= 0.05 else "") if x),
         "defauts": defaults,
         "trajets": _t("inv.levees_non_comptees", lang)
-        if any(c.distance_km is None for c in result.conteneurs) else "",
+        if any(c.distance_km is None for c in result.conteneurs) or loose else "",
     }
 
 
