@@ -140,7 +140,8 @@ class _Audit:
     def terms(self, spec: Collecte, path: tuple, fill_key: str = "collecte.taux_remplissage",
               base: Terms | None = None, flux: str = "") -> Terms:
         """A container's terms; with `base`, the keys `spec` leaves out are base's (a `collecte`
-        scenario), except `levees` (rule 1) and a forfait replaced by a lift fee."""
+        scenario), except `levees` (rule 1); without a forfait of its own, today's is scaled by L_1 / L_0
+        (rule 11, even when it gives a lift fee: with a forfait the lift fee is unused)."""
         def pick(name, inherited, default=None):
             value = getattr(spec, name, None)
             if value is not None:
@@ -159,7 +160,7 @@ class _Audit:
                 self.note_default(fill_key, None, None, False, flux)
         forfait = _v(spec.forfait)
         forfait_lifts = _v(spec.levees) if forfait is not None else None
-        if forfait is None and base is not None and base.forfait is not None and spec.frais_levee is None:
+        if forfait is None and base is not None and base.forfait is not None:
             forfait, forfait_lifts = base.forfait, base.forfait_lifts  # rule 11: today's, scaled by L_1 / L_0
         return Terms(
             volume=pick("contenant", base.volume if base else None),

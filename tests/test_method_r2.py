@@ -337,6 +337,9 @@ def test_collection_scenario_with_a_forfait_needs_levees_and_inherits_otherwise(
     sc = run(inv).flux[0].scenarios[0]
     lifts = math.ceil(40 * WEEKS / (30 * 0.8 * 4))
     assert sc.couts_cad == pytest.approx(24000 * lifts / (2 * WEEKS) + 600 * 12)
+    # as written, even a new lift fee leaves today's forfait in place (rule 11: the fee is then unused)
+    inv["flux"][0]["scenarios"][0]["collecte"]["frais_levee"] = "340 $"
+    assert run(inv).flux[0].scenarios[0].couts_cad == pytest.approx(24000 * lifts / (2 * WEEKS) + 600 * 12)
 
 
 def test_collection_with_substitutions_of_the_same_stream():
