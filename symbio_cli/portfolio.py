@@ -32,7 +32,7 @@ from symbio_cli.errors import ExitCode, Problem, SymbioError, printable
 from symbio_cli.files import OutputError, is_stream, make_folder, write_output
 from symbio_cli.reports import EXTENSIONS, render
 from symbio_cli.reports.summary import SUMMARY_KEYS
-from symbio_cli.runner import Report, run_pool
+from symbio_cli.runner import Report, WorkerLost, run_pool
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 SUMMARY_FORMATS = ("md", "html", "csv", "xlsx", "json")  # the order they are written in: JSON last
@@ -280,7 +280,11 @@ def run_portfolio(files, lib, fmt, output, lang, jobs, date, overlay, missing=()
         print(f"{printable(name)}: fichier introuvable", file=sys.stderr)
         report.missing(name)
     if not output:
-        rows = _audit_all(files, None, fmt, lang, jobs, date, overlay, lib, report)
+        try:
+            rows = _audit_all(files, None, fmt, lang, jobs, date, overlay, lib, report)
+        except WorkerLost as exc:
+            print(exc, file=sys.stderr)
+            return ExitCode.USAGE
         (_print_json if fmt == "json" else _print_table)(rows, date)
         print(report, file=sys.stderr)
         return report.return_code
@@ -295,7 +299,7 @@ def run_portfolio(files, lib, fmt, output, lang, jobs, date, overlay, missing=()
             plan = plan_outputs(files, output, EXTENSIONS[fmt], reserved=("sommaire", base))
             rows = _audit_all(files, plan, fmt, lang, jobs, date, overlay, lib, report)
             paths = write_summary(rows, output, date, lang, base=base, excel_fr=csv_dialect == "excel-fr")
-    except BatchBusy as exc:
+    except (BatchBusy, WorkerLost) as exc:
         print(exc, file=sys.stderr)
         return ExitCode.USAGE
     print(report, file=sys.stderr)

@@ -31,6 +31,14 @@ PR_SET_PDEATHSIG = 1
 WATCHDOG_PERIOD_S = 0.5
 
 
+class WorkerLost(RuntimeError):
+    """A worker process ended in the middle of a task (killed, out of memory): the run cannot finish."""
+
+    def __str__(self) -> str:
+        return ("un processus de travail s'est arrêté en plein travail (tué, ou manque de mémoire) ; "
+                "relancez avec moins de processus (-j 1)")
+
+
 class Terminated(SystemExit):
     """SIGTERM received by the parent: end like Ctrl-C, with exit 143."""
 
@@ -96,6 +104,7 @@ def run_pool(func: Callable, tasks: Iterable, jobs: int = 1, *, initializer: Cal
             yield func(task)
         return
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     workers = min(jobs, len(tasks))
     chunk = chunksize or max(1, min(32, len(tasks) // (workers * 4) or 1))
@@ -106,7 +115,10 @@ def run_pool(func: Callable, tasks: Iterable, jobs: int = 1, *, initializer: Cal
                                initargs=(os.getpid(), initializer, initargs))
     finished = False
     try:
-        yield from pool.map(func, tasks, chunksize=chunk)
+        try:
+            yield from pool.map(func, tasks, chunksize=chunk)
+        except BrokenProcessPool:
+            raise WorkerLost() from None
         finished = True
     finally:
         if finished:

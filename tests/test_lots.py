@@ -419,3 +419,17 @@ def test_batch_terminal_lines_escape_control_characters(tmp_path):
     write(src, "b.yaml", inventory("B"))
     result = run("audit", src, "--date", "2026-01-01")  # no -o: one line per inventory on stdout
     assert "\x1b" not in result.stdout and "\\x1b[31mrouge" in result.stdout
+
+
+def _die_on_three(x):
+    if x == 3:
+        os._exit(9)  # a worker killed in the middle of a task (OOM killer, kill -9)
+    return x
+
+
+def test_a_lost_worker_is_a_french_message():
+    from symbio_cli.runner import WorkerLost
+
+    with pytest.raises(WorkerLost) as info:
+        list(run_pool(_die_on_three, range(6), 2))
+    assert "processus de travail s'est arrêté" in str(info.value)
