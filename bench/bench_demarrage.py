@@ -52,7 +52,7 @@ def main() -> int:
     args = parser.parse_args()
     base_cmd = [sys.executable, "-c", "pass"]
     symbio = _symbio()
-    for name, (argv, _) in COMMANDS.items():  # warm the disk cache and any bytecode
+    for argv, _ in COMMANDS.values():  # warm the disk cache and any bytecode
         timed(symbio + argv)
     base: list[float] = []
     runs: dict[str, list[float]] = {name: [] for name in COMMANDS}

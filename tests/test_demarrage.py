@@ -32,9 +32,11 @@ print(json.dumps(seen))
 """
 
 
-def test_valider_and_json_audit_import_no_report_machinery():
+def test_valider_and_json_audit_import_no_report_machinery(tmp_path):
+    # from another folder: `python -c` puts the current folder first on sys.path, and the
+    # checkout's symbio_cli/ would shadow the installed package (.ci/run installs it)
     done = subprocess.run([sys.executable, "-c", PROBE, str(EXEMPLES / "usine.yaml")],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     for command in ("valider", "json"):

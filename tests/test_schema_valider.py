@@ -15,8 +15,8 @@ import textwrap
 
 import jsonschema
 import pytest
-from conftest import bad_files, example_files, run
 
+from conftest import bad_files, example_files, run
 from symbio_cli import factors, inventory, loader
 
 # valider refuses, the schema cannot see why (cross-references and counts).
