@@ -303,10 +303,26 @@ def facteurs_cmd(cle, overlay, fmt):
 
 
 @main.command("init", context_settings=CONTEXT)
-@click.argument("fichier", required=False, default="usine.yaml", metavar="[FICHIER]", type=click.Path(dir_okay=False))
+@click.argument("fichier", required=False, default=None, metavar="[FICHIER]", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe.")
-def init(fichier, force):
-    """Écrire un inventaire commenté à remplir (par défaut usine.yaml)."""
+@click.option("--format", "fmt", type=click.Choice(["yaml", "xlsx"]), default=None,
+              help="yaml : un inventaire commenté (défaut) ; xlsx : un classeur à remplir dans un tableur, "
+                   "puis « symbio importer » (défaut : d'après l'extension du fichier).")
+@facteurs_option
+def init(fichier, force, fmt, overlay):
+    """Écrire un inventaire commenté à remplir (par défaut usine.yaml), ou un classeur (--format xlsx).
+
+    \b
+    Exemples :
+      symbio init usine.yaml
+      symbio init --format xlsx classeur.xlsx      une feuille par partie, listes déroulantes
+    """
+    if fmt is None:
+        fmt = "xlsx" if (fichier or "").lower().endswith(".xlsx") else "yaml"
+    if fmt == "xlsx":
+        _init_workbook(fichier or "classeur.xlsx", force, overlay)
+        return
+    fichier = fichier or "usine.yaml"
     import importlib.resources
 
     from symbio_cli.files import write_output
@@ -327,6 +343,88 @@ def init(fichier, force):
 
         write_output(schema_path, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
     _err(f"inventaire écrit dans {fichier} ; remplissez-le, puis : symbio valider {fichier}")
+
+
+def _init_workbook(fichier: str, force: bool, overlay: str | None) -> None:
+    from symbio_cli import workbook
+    from symbio_cli.files import OutputError, write_output
+
+    data = workbook.template(_library(overlay))
+    if fichier != "-" and os.path.exists(fichier) and not force:
+        _err(f"{fichier} existe déjà : rien n'est écrasé (--force pour le remplacer)")
+        sys.exit(ExitCode.USAGE)
+    try:
+        write_output(fichier, data)
+    except OutputError as exc:
+        _err(str(exc))
+        sys.exit(ExitCode.USAGE)
+    if fichier != "-":
+        _err(f"classeur écrit dans {fichier} ; remplissez-le, puis : symbio importer {fichier} -o inventaires/")
+
+
+@main.command("importer", context_settings=CONTEXT)
+@click.argument("classeurs", nargs=-1, metavar="CLASSEUR…", type=click.Path())
+@click.option("-o", "--sortie", metavar="DOSSIER", type=click.Path(file_okay=False), default=".",
+              show_default=True, help="Dossier des inventaires YAML (un par entreprise, nommé d'après son code).")
+@click.option("--force", is_flag=True, help="Remplacer un inventaire qui existe déjà.")
+@facteurs_option
+def importer(classeurs, sortie, force, overlay):
+    """Importer un classeur rempli (xlsx, ou CSV) : un inventaire YAML commenté par entreprise.
+
+    Le classeur vient de « symbio init --format xlsx ». Un CSV est une feuille
+    (client-flux.csv, client-entreprise.csv… côte à côte). Chaque problème nomme
+    sa cellule (classeur.xlsx:Flux!E12) ; rien n'est écrit pour une entreprise
+    qui a une erreur, et aucun fichier existant n'est remplacé sans --force.
+    Code de sortie 1 si une entreprise n'a pas pu être importée.
+
+    \b
+    Exemples :
+      symbio importer classeur.xlsx -o inventaires/
+      symbio importer client-flux.csv -o inventaires/
+    """
+    import json
+
+    from symbio_cli.files import OutputError, write_output
+    from symbio_cli.inventory import json_schema
+    from symbio_cli.workbook_import import import_workbook
+
+    if not classeurs:
+        raise click.UsageError("donnez au moins un classeur (ex. symbio importer classeur.xlsx -o inventaires/)")
+    lib = _library(overlay)
+    try:
+        os.makedirs(sortie, exist_ok=True)
+    except OSError as exc:
+        _err(f"{sortie} : dossier impossible à créer ({exc.strerror or exc})")
+        sys.exit(ExitCode.USAGE)
+    written, failed = 0, 0
+    for name in classeurs:
+        if not os.path.isfile(name):
+            _err(f"{name}: fichier introuvable")
+            failed += 1
+            continue
+        result = import_workbook(name, lib)
+        for p in result.warnings + result.problems:
+            _err(p.format())
+        failed += len(result.failed) + (1 if result.problems and not result.failed else 0)
+        for file_name, text in result.inventories.items():
+            target = os.path.join(sortie, file_name)
+            if os.path.exists(target) and not force:
+                _err(f"{target} existe déjà : rien n'est écrasé (--force pour le remplacer)")
+                failed += 1
+                continue
+            try:
+                write_output(target, text)
+            except OutputError as exc:
+                _err(str(exc))
+                failed += 1
+                continue
+            written += 1
+            _err(f"inventaire écrit dans {target}")
+    schema_path = os.path.join(sortie, "inventaire.schema.json")
+    if written and not os.path.exists(schema_path):  # the inventories' modeline points at it
+        write_output(schema_path, json.dumps(json_schema(lib if overlay else None), ensure_ascii=False, indent=2) + "\n")
+    _err(f"{written} inventaire(s) écrit(s), {failed} en échec" + (f" ; puis : symbio valider {sortie}" if written else ""))
+    sys.exit(ExitCode.INVALID if failed else ExitCode.OK)
 
 
 def _bash_keeps_file_names() -> None:

@@ -93,7 +93,7 @@ def _complete(words: str, cword: int, cwd: Path) -> str:
 
 
 @pytest.mark.parametrize("command", ["audit exemples/us", "valider exemples/us", "territoire exemples/mr",
-                                     "init us"])
+                                     "init us", "importer clas"])
 def test_completion_answers_file_for_file_arguments(command):
     words = f"symbio {command}"
     assert _complete(words, len(words.split()) - 1, ROOT).splitlines()[0].startswith("file,")
@@ -110,7 +110,8 @@ def test_bash_completion_script_falls_back_to_file_names():
         assert subprocess.run(["bash", "-n"], input=script, text=True, check=False).returncode == 0
 
 
-@pytest.mark.parametrize("args", [(), ("audit",), ("valider",), ("territoire",), ("schema",), ("init",)])
+@pytest.mark.parametrize("args", [(), ("audit",), ("valider",), ("territoire",), ("schema",), ("init",),
+                                  ("importer",)])
 def test_help_follows_french_typography(args):
     out = run(*args, "--help").stdout
     assert "Options :" in out and "Options:" not in out
@@ -121,3 +122,13 @@ def test_help_follows_french_typography(args):
 
 def test_help_writes_ranges_in_french():
     assert "[≥ 1]" in run("audit", "--help").stdout
+
+
+def test_readme_walks_a_fresh_machine_to_the_tour():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    steps = ["git clone", "cd symbio", "python3 -m venv .venv", "source .venv/bin/activate", "symbio init usine.yaml"]
+    positions = [readme.find(step) for step in steps]
+    assert all(p >= 0 for p in positions), dict(zip(steps, positions))
+    assert positions == sorted(positions), dict(zip(steps, positions))  # in the order a newcomer types them
+    assert "Chromium est facultatif" in readme
+    assert "symbio init --format xlsx" in readme and "symbio importer" in readme
