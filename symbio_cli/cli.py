@@ -473,11 +473,14 @@ def completion(shell):
 @click.option("--anonymiser", is_flag=True,
               help="Codes stables au lieu des noms ; aucun total de moins de 3 entreprises "
                    "(la variable SYMBIO_SEL rend les codes impossibles à deviner d'après les noms).")
+@click.option("--descendre", is_flag=True,
+              help="Proposer aussi les appariements qui font descendre un flux dans la hiérarchie des 3RV-E "
+                   "(un flux recyclé aujourd'hui envoyé en chaudière), avec un avertissement.")
 @click.option("--date", metavar="AAAA-MM-JJ", help="Date imprimée dans le rapport (reproductibilité).")
 @click.option("-j", "--jobs", type=_Jobs(min=1), default=None,
               help="Processus pour lire et auditer les inventaires (défaut : les cœurs, dès 50 fichiers).")
 def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, repartition, attribution,
-               anonymiser, date, jobs):
+               anonymiser, descendre, date, jobs):
     """Synergies d'un territoire (une MRC) : substitutions, mutualisations, carte, pistes d'atelier.
 
     \b
@@ -508,7 +511,7 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
     options = territory.Options(
         rayon_km=number(rayon, "--rayon", 0, 1000), rayon_partage_km=number(rayon_partage, "--rayon-partage", 0, 100),
         repartition=repartition, attribution_ges=number(attribution, "--attribution-ges", 0, 100) / 100,
-        anonymiser=anonymiser, sel=territory.default_salt(),
+        anonymiser=anonymiser, descendre=descendre, sel=territory.default_salt(),
     )
     day = _report_date(date)
     files, missing = _inputs(fichiers)

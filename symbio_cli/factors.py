@@ -34,6 +34,49 @@ LANDFILL_MODES = frozenset({"enfouissement", "recouvrement_let"})
 LEVY_MODES = frozenset({"enfouissement", "incineration"})
 FAMILIES = ("pcpvm", "organiques", "crd", "autres")
 
+# The route a residue takes at a taker that uses it as an input category
+# (METHODE.md, Territory [R2]); the material itself (direct reuse), or no
+# category, takes the material's `filiere_defaut`; `categories_intrants.<c>.filiere`
+# in matieres.yaml, when given, wins.
+ROUTE_BY_CATEGORY = {
+    "biomasse_combustible": "valorisation_energetique",
+    "alimentation_animale": "alimentation_animale",
+    "amendement_sol": "epandage",
+    "granulats": "recyclage",
+    "litiere": "recyclage",
+    "ajouts_cimentaires": "recyclage",
+}
+
+
+def hierarchy_level(mode: str) -> int:
+    """Rank of a mode in the LQE hierarchy: recycling 0, energy recovery 1, elimination 2."""
+    if mode in ELIMINATION_MODES:
+        return 2
+    if mode in RECOVERY_MODES:
+        return 1
+    return 0
+
+
+def steps_down(mode: str, route: str) -> bool:
+    """Whether sending a stream managed by `mode` today to `route` moves it down the LQE hierarchy."""
+    return hierarchy_level(route) > hierarchy_level(mode)
+
+
+def taker_route(material: "Material", category: str | None, lib: "Library") -> str:
+    """The route (a mode) of `material` at a taker using it as input `category` (None: its `filiere_defaut`).
+
+    The one mapping of the audit's default `filiere` and the territory's
+    matches (METHODE.md, Territory [R2]).
+    """
+    if category is None:
+        return material.default_route
+    spec = lib.input_categories.get(category)
+    if isinstance(spec, dict) and spec.get("filiere"):
+        return str(spec["filiere"])
+    if category == material.key:
+        return material.default_route
+    return ROUTE_BY_CATEGORY.get(category, material.default_route)
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -553,18 +596,6 @@ def load(overlay: str | None = None) -> Library:
     return lib
 
 
-# The route at a taker that uses a residue as an input category, when the
-# category file does not say (`categories_intrants.<c>.filiere` wins).
-ROUTE_BY_CATEGORY = {
-    "biomasse_combustible": "valorisation_energetique",
-    "alimentation_animale": "alimentation_animale",
-    "amendement_sol": "epandage",
-    "granulats": "recyclage",
-    "litiere": "recyclage",
-    "ajouts_cimentaires": "recyclage",
-}
-
-
 def route_for(lib: Library, material: Material, category: str | None = None,
               filiere: str | None = None) -> str:
     """The management route (a mode) of `material` at its taker: the one mapping of
@@ -579,13 +610,7 @@ def route_for(lib: Library, material: Material, category: str | None = None,
     """
     if filiere:
         return filiere
-    if category and category != material.key:
-        spec = lib.input_categories.get(category)
-        if isinstance(spec, dict) and spec.get("filiere") in MODES:
-            return str(spec["filiere"])
-        if category in ROUTE_BY_CATEGORY:
-            return ROUTE_BY_CATEGORY[category]
-    return material.default_route
+    return taker_route(material, category, lib)
 
 
 def at_year(factor: Factor, year: int) -> tuple[Factor, str | None]:

@@ -63,13 +63,15 @@ def as_json(*args, code=0):
 def test_example_mrc_matches_and_group():
     data, _ = as_json(MRC)
     got = {(m["fournisseur"], m["flux"], m["preneur"]): m["quantite_t"] for m in data["appariements"]}
-    # 80 t/mois of bark (960 t/an) + 45 t/mois of sawdust (540 t/an) + 1,5 t/mois of pallets (18 t/an)
-    # fill 1 518 t of the greenhouses' 1 800 t/an of fuel; spent grains 7 t/mois (84 t/an) feed the farm
+    # 80 t/mois of bark (960 t/an) + 1,5 t/mois of pallets (18 t/an) fill 978 t of the greenhouses'
+    # 1 800 t/an of fuel; the sawdust is recycled today, so the boiler would move it down the LQE
+    # hierarchy ([R2], not proposed without --descendre): it goes as bedding (recycling) to the farm,
+    # min(45 t/mois × 12 = 540, 180 t/an wanted) = 180 t; spent grains 7 t/mois (84 t/an) feed the farm
     # (300 t/an wanted), ashes 4 t/mois (48 t/an) replace lime (60 t/an); 8 t/an of boxes from the
     # nearest cardboard.
     assert got == {
         ("Bois de sciage Saint-Joachim inc.", "ecorces", "Serres du Petit-Pré inc."): pytest.approx(960),
-        ("Bois de sciage Saint-Joachim inc.", "sciure", "Serres du Petit-Pré inc."): pytest.approx(540),
+        ("Bois de sciage Saint-Joachim inc.", "sciure", "Ferme des Battures SENC"): pytest.approx(min(540, 180)),
         ("Microbrasserie de la Côte inc.", "dreches", "Ferme des Battures SENC"): pytest.approx(84),
         ("Serres du Petit-Pré inc.", "cendres", "Ferme des Battures SENC"): pytest.approx(48),
         ("Quincaillerie Beaupré inc.", "palettes", "Serres du Petit-Pré inc."): pytest.approx(18),
@@ -497,15 +499,16 @@ def test_sector_table_of_the_example_adds_up_to_the_summary():
     assert sum(b["quantite_donnee_t"] for b in sec) == pytest.approx(t["quantite_t"])
     assert sum(b["quantite_recue_t"] for b in sec) == pytest.approx(t["quantite_t"])
     assert sum(b["valeur_cad"] for b in sec) == pytest.approx(t["valeur_cad"])
-    # the sawmill and the brewery (31-33) supply 960 + 540 + 84 = 1 584 t; the brewery takes 8 t of boxes
+    # the sawmill and the brewery (31-33) supply 960 + 180 + 84 = 1 224 t (the sawdust as bedding, R2);
+    # the brewery takes 8 t of boxes
     mfg = next(b for b in sec if b["cle"] == "31-33")
-    assert mfg["quantite_donnee_t"] == pytest.approx(960 + 540 + 84)
+    assert mfg["quantite_donnee_t"] == pytest.approx(960 + 180 + 84)
     assert mfg["quantite_recue_t"] == pytest.approx(8)
     from symbio_cli.numbers import format_number
 
     md = run("territoire", MRC, "--date", "2026-01-01").stdout
     section = md.split("## 7.")[1].split("## 8.")[0]
-    t = format_number(1658, "fr", 1)
+    t = format_number(960 + 180 + 84 + 8 + 48 + 18, "fr", 1)  # 1 298 t
     assert f"| **Total du territoire** | 6 | 6 | {t} | 6 | {t} |" in section
 
 

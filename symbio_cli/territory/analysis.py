@@ -81,7 +81,9 @@ def _check_firms(ctx: Context) -> int | None:
                   f"{len(idx)} inventaires portent le nom « {names[idx[0]]} » : traités comme des sites distincts")
     for i, f in enumerate(firms):
         for code, message, champ in f.warnings:
-            text = scrub(message, f) if ctx.options.anonymiser else message
+            text = message
+            if ctx.options.anonymiser:
+                text = scrub(message, f, [ctx.stream_id(i, k) for k in range(len(f.flux))])
             w.add(code, f"{names[i]} : {text}", ctx.where(i, champ))
         if not ctx.located(i):
             w.add("sans_coordonnees",

@@ -48,6 +48,16 @@ class Context:
         place = self.names[i] if self.options.anonymiser else self.firms[i].fichier
         return place + (f": {champ}" if champ else "")
 
+    def stream_id(self, i: int, k: int) -> str:
+        """Stream k of firm i as published: its id, or under --anonymiser its material and rank
+        among that firm's streams of the material (`bois_residus #2`): ids are chosen freely and
+        can name the firm."""
+        s = self.firms[i].flux[k]
+        if not self.options.anonymiser:
+            return s.id
+        rank = sum(1 for x in self.firms[i].flux[:k + 1] if x.matiere == s.matiere)
+        return f"{s.matiere} #{rank}"
+
     def located(self, i: int) -> bool:
         """Whether firm i has coordinates (else it takes part in no match and no group)."""
         f = self.firms[i]

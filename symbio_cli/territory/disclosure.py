@@ -57,8 +57,13 @@ def display_names(firms: list[FirmData], options: Options) -> list[str]:
     return out
 
 
-def scrub(message: str, firm: FirmData) -> str:
-    """A firm's message without its name or file (its code stands before it)."""
+def scrub(message: str, firm: FirmData, stream_ids: list[str] | None = None) -> str:
+    """A firm's message without its name or file (its code stands before it), nor its streams' ids and names:
+    a stream quoted « … » becomes its published id (`stream_ids[k]`, else « … »)."""
+    for k, s in enumerate(firm.flux):
+        label = stream_ids[k] if stream_ids else "…"
+        for text in (s.id, s.nom):
+            message = message.replace(f"« {text} »", f"« {label} »")
     return message.replace(firm.nom, "…").replace(firm.fichier, "…")
 
 

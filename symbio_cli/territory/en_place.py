@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from symbio_cli.territory.context import Context
 from symbio_cli.territory.disclosure import anon_text, outside_name
-from symbio_cli.territory.firms import EnPlaceIn, StreamIn, norm_name
+from symbio_cli.territory.firms import EnPlaceIn, norm_name
 from symbio_cli.territory.records import EnPlace
 
 EPS = 1e-9
@@ -26,19 +26,20 @@ def in_place(ctx: Context) -> tuple[list[EnPlace], list[list[float]]]:
     demand_left = [[d.masse_t for d in f.intrants] for f in ctx.firms]
     out: list[EnPlace] = []
     for i, f in enumerate(ctx.firms):
-        for s in f.flux:
+        for k, s in enumerate(f.flux):
             for ep in s.en_place:
                 if ep.type != "substitution":
-                    out.append(EnPlace("mutualisation", ctx.names[i], s.id, None, None, s.matiere, 0.0, ep.gain_cad,
+                    out.append(EnPlace("mutualisation", ctx.names[i], ctx.stream_id(i, k), None, None, s.matiere, 0.0, ep.gain_cad,
                                        None, False, ep.statut_reglementaire, i_fournisseur=i))
                 else:
-                    out.append(_substitution(ctx, i, s, ep, by_name, demand_left))
+                    out.append(_substitution(ctx, i, k, ep, by_name, demand_left))
     return out, demand_left
 
 
-def _substitution(ctx: Context, i: int, s: StreamIn, ep: EnPlaceIn, by_name, demand_left) -> EnPlace:
-    """A substitution in place; the taker's demand it fills is taken off `demand_left`."""
+def _substitution(ctx: Context, i: int, k_stream: int, ep: EnPlaceIn, by_name, demand_left) -> EnPlace:
+    """A substitution in place on stream `k_stream` of firm i; the taker's demand it fills is taken off `demand_left`."""
     options = ctx.options
+    s = ctx.firms[i].flux[k_stream]
     taker = None
     intrant = None
     if ep.preneur:
@@ -60,6 +61,6 @@ def _substitution(ctx: Context, i: int, s: StreamIn, ep: EnPlaceIn, by_name, dem
         preneur = None
     else:
         preneur = outside_name(ep.preneur, options) if options.anonymiser else ep.preneur
-    return EnPlace("substitution", ctx.names[i], s.id, preneur, anon_text(intrant, options) if intrant else None,
+    return EnPlace("substitution", ctx.names[i], ctx.stream_id(i, k_stream), preneur, anon_text(intrant, options) if intrant else None,
                    s.matiere, ep.masse_t, ep.gain_cad, ep.ges_tco2e, taker is not None, ep.statut_reglementaire,
                    i_fournisseur=i, i_preneur=-1 if taker is None else taker)

@@ -16,19 +16,8 @@ from dataclasses import dataclass
 
 from symbio_cli import units
 from symbio_cli.errors import Problem
-from symbio_cli.factors import Library, Resolver
+from symbio_cli.factors import Library, Resolver, taker_route
 from symbio_cli.result import FactorUse
-
-# The route a residue takes at the receiver, by input category (for GHG):
-# a category absent here, or the material itself (direct reuse), takes the
-# material's `filiere_defaut`. `categories_intrants.<c>.filiere` in
-# matieres.yaml, when present, wins.
-ROUTE_BY_CATEGORY = {
-    "biomasse_combustible": "valorisation_energetique",
-    "alimentation_animale": "alimentation_animale",
-    "amendement_sol": "epandage",
-    "granulats": "recyclage",
-}
 
 
 def norm_name(name: str) -> str:
@@ -150,13 +139,8 @@ def lookup(r: Resolver, base: str, leaf: str | None = None) -> tuple[float | Non
 
 
 def route_for(category: str, material, lib: Library) -> str:
-    """The route of a residue used as `category` by the receiver (GHG, diversion)."""
-    spec = lib.input_categories.get(category)
-    if isinstance(spec, dict) and spec.get("filiere"):
-        return str(spec["filiere"])
-    if category == material.key:
-        return material.default_route
-    return ROUTE_BY_CATEGORY.get(category, material.default_route)
+    """The route of a residue used as `category` by the receiver (GHG, diversion): factors.taker_route."""
+    return taker_route(material, category, lib)
 
 
 def firm_data(fichier: str, inv, res, lib: Library) -> tuple[FirmData | None, list[Problem]]:
@@ -203,8 +187,8 @@ def firm_data(fichier: str, inv, res, lib: Library) -> tuple[FirmData | None, li
             if (s.matiere, mode) in ef:
                 continue
             value, key = factor(f"emission.{s.matiere}", mode)
-            if mode == "valorisation_energetique":  # fuel replaced at the taker unknown: no number of the wrong sign
-                value = None
+            if mode == "valorisation_energetique" and key not in r.hypotheses:
+                value = None  # library EF without the fuel the taker replaces: never a number of the wrong sign
             ef[(s.matiere, mode)] = value
             ef_keys[(s.matiere, mode)] = key
     e = inv.entreprise

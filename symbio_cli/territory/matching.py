@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from symbio_cli.factors import ELIMINATION_MODES, LANDFILL_MODES
+from symbio_cli.factors import ELIMINATION_MODES, LANDFILL_MODES, steps_down
 from symbio_cli.games import ceil
 from symbio_cli.result import FactorUse
 from symbio_cli.territory.context import Context
@@ -216,14 +216,37 @@ def _supplies_and_demands(ctx: Context, demand_left: list[list[float]]):
                 continue
             sup = Supply(len(supplies), i, k, s.tarif + s.redevance, kf, s.offre_t, p, l, c)
             supplies.append(sup)
-            for cat in ctx.lib.materials[s.matiere].substitutes:
-                if cat in wanted:
-                    by_category[cat].append(sup)
+            for cat in _categories(ctx, i, k, wanted):
+                by_category[cat].append(sup)
         for k, d in enumerate(f.intrants):
             left = demand_left[i][k]
             if left > EPS:
                 demands.append(Demand(len(demands), i, k, d.categorie, d.prix or 0.0, left, p, l, c))
     return supplies, demands, by_category
+
+
+def _categories(ctx: Context, i: int, k: int, wanted: set[str]) -> list[str]:
+    """The input categories wanted in the territory that stream k of firm i may feed.
+
+    [R2] A use that moves the stream down the LQE hierarchy (recycled today →
+    a boiler) is left out unless --descendre, with a warning that says so.
+    """
+    s = ctx.firms[i].flux[k]
+    material = ctx.lib.materials[s.matiere]
+    out = []
+    for cat in material.substitutes:
+        if cat not in wanted:
+            continue
+        route = route_for(cat, material, ctx.lib)
+        if steps_down(s.mode, route) and not ctx.options.descendre:
+            ctx.warnings.add(
+                "descente_hierarchie",
+                f"« {ctx.names[i]} », flux « {ctx.stream_id(i, k)} » : usage comme « {cat} » non proposé, il ferait descendre "
+                f"le flux dans la hiérarchie des 3RV-E ({s.mode} → {route}) ; --descendre pour le proposer",
+                ctx.where(i))
+            continue
+        out.append(cat)
+    return out
 
 
 def _match(ctx: Context, value: float, s: Supply, d: Demand, q: float, used_keys: dict) -> Match:
@@ -243,6 +266,12 @@ def _match(ctx: Context, value: float, s: Supply, d: Demand, q: float, used_keys
     for key in _match_keys(A, stream, filiere, ghg is not None):
         if key in A.factor_uses:
             used_keys.setdefault(key, A.factor_uses[key])
+    if steps_down(stream.mode, filiere):
+        ctx.warnings.add("descente_hierarchie",
+                         f"« {ctx.names[s.firm]} », flux « {ctx.stream_id(s.firm, s.stream)} » → « {ctx.names[d.firm]} » : "
+                         f"l'appariement fait descendre le flux dans la hiérarchie des 3RV-E "
+                         f"({stream.mode} → {filiere}) ; proposé parce que --descendre est donné, à justifier",
+                         ctx.where(s.firm))
     if ghg is None:
         ctx.warnings.add("ges_partiel",
                          f"facteur d'émission manquant pour « {stream.matiere} » ({stream.mode} → {filiere}) : "
@@ -252,7 +281,7 @@ def _match(ctx: Context, value: float, s: Supply, d: Demand, q: float, used_keys
                        ("idee", "inconnu"))
     share = options.attribution_ges
     return Match(
-        rang=0, fournisseur=ctx.names[s.firm], flux=stream.id, preneur=ctx.names[d.firm],
+        rang=0, fournisseur=ctx.names[s.firm], flux=ctx.stream_id(s.firm, s.stream), preneur=ctx.names[d.firm],
         intrant=anon_text(intrant.nom, options, intrant.categorie, d.index), matiere=stream.matiere,
         categorie=intrant.categorie, famille=material.family, quantite_t=q, distance_km=dist,
         valeur_fournisseur_cad=giver, valeur_preneur_cad=taker, cout_transport_cad=transport,
@@ -266,6 +295,7 @@ def _match(ctx: Context, value: float, s: Supply, d: Demand, q: float, used_keys
         elimination_evitee_t=q if eliminated else 0.0,
         redevance_evitee_cad=q * stream.redevance if eliminated else 0.0,
         statut=statut, statut_reglementaire=reg, demarche=material.note,
+        descend_hierarchie=steps_down(stream.mode, filiere),
         i_fournisseur=s.firm, i_preneur=d.firm, i_flux=s.stream, i_intrant=d.index,
     )
 

@@ -91,6 +91,22 @@ def _cell_pairs(members: list, others: list):
             yield members, other
 
 
+def _grow(seed: int, nbrs: dict[int, dict[int, float]], taken: set[int], max_size: int | None) -> list[int]:
+    """A clique from `seed`: its free neighbours from nearest to farthest, each a neighbour of every member so far."""
+    near = sorted(((d, o) for o, d in nbrs[seed].items() if o not in taken))
+    members = [seed]
+    candidates = {o for _, o in near}
+    for _, o in near:
+        if max_size is not None and len(members) >= max_size:
+            break
+        if o in candidates:
+            members.append(o)
+            candidates &= nbrs[o].keys()
+            if not candidates:
+                break
+    return members
+
+
 def _cliques(nodes: list[Node], nbrs: dict[int, dict[int, float]], taken: set[int], evaluate, max_size: int | None):
     """Deterministic greedy groups: seed = most free neighbours; members within the radius of every member.
 
@@ -115,20 +131,8 @@ def _cliques(nodes: list[Node], nbrs: dict[int, dict[int, float]], taken: set[in
                 heapq.heappush(heap, (-degree[seed], seed))
             continue
         tried.add(seed)
-        near = sorted(((d, o) for o, d in nbrs[seed].items() if o not in taken))
-        members = [seed]
-        candidates = {o for _, o in near}
-        for _, o in near:
-            if max_size is not None and len(members) >= max_size:
-                break
-            if o in candidates:
-                members.append(o)
-                candidates &= nbrs[o].keys()
-                if not candidates:
-                    break
-        if len(members) < 2:
-            continue
-        kept = evaluate([by_order[o] for o in members])
+        members = _grow(seed, nbrs, taken, max_size)
+        kept = evaluate([by_order[o] for o in members]) if len(members) >= 2 else None
         if kept is None:
             continue
         group, kept_orders = kept
@@ -199,7 +203,7 @@ class _Bucket:
 
     def _member(self, n: Node, alone: float, share: float) -> Member:
         ctx = self.ctx
-        return Member(ctx.names[n.firm], ctx.firms[n.firm].flux[n.stream].id, n.cont.levees, n.volume,
+        return Member(ctx.names[n.firm], ctx.stream_id(n.firm, n.stream), n.cont.levees, n.volume,
                       alone, share, alone - share, i_entreprise=n.firm)
 
     def _maxdist(self, nodes: list[Node]) -> float:

@@ -23,6 +23,7 @@ class Options:
     repartition: str = "proportionnelle"
     attribution_ges: float = 0.5  # the giver's share of the GHG avoided
     anonymiser: bool = False
+    descendre: bool = False  # [R2] propose matches that move a stream down the LQE hierarchy
     sel: str = field(default="", repr=False)  # secret salt of the anonymous codes (SYMBIO_SEL)
 
 
@@ -62,6 +63,7 @@ class Match:
     statut_reglementaire: str
     demarche: str  # the material's regulatory note (matieres.yaml)
     supprime: bool = False  # --anonymiser: a match is two firms' business, its figures are None
+    descend_hierarchie: bool = False  # [R2] recycled today → energy recovery or elimination (only with --descendre)
     i_fournisseur: int = field(default=-1, compare=False, repr=False)
     i_preneur: int = field(default=-1, compare=False, repr=False)
     i_flux: int = field(default=-1, compare=False, repr=False)  # the stream's index in the supplier's flux
