@@ -298,6 +298,8 @@ def run_portfolio(files, lib, fmt, output, lang, jobs, date, overlay, missing=()
             clear_leftovers(output, base, files)
             plan = plan_outputs(files, output, EXTENSIONS[fmt], reserved=("sommaire", base))
             rows = _audit_all(files, plan, fmt, lang, jobs, date, overlay, lib, report)
+            rows += [{"fichier": name, "rapport": None, "ok": False, "problemes": [f"{name}: fichier introuvable"],
+                      "avertissements": [], "erreur_sortie": False} for name in missing]
             paths = write_summary(rows, output, date, lang, base=base, excel_fr=csv_dialect == "excel-fr")
     except (BatchBusy, WorkerLost) as exc:
         print(exc, file=sys.stderr)

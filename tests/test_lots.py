@@ -433,3 +433,12 @@ def test_a_lost_worker_is_a_french_message():
     with pytest.raises(WorkerLost) as info:
         list(run_pool(_die_on_three, range(6), 2))
     assert "processus de travail s'est arrêté" in str(info.value)
+
+
+def test_a_missing_input_is_listed_among_the_failures(tmp_path):
+    a = write(tmp_path, "a.yaml", inventory())
+    out = tmp_path / "out"
+    run("audit", a, tmp_path / "absent.yaml", "-o", out, "-f", "json", code=1)
+    failures = summary(out)["echecs"]
+    assert [os.path.basename(e["fichier"]) for e in failures] == ["absent.yaml"]
+    assert "introuvable" in failures[0]["erreur"]
