@@ -24,6 +24,13 @@ def _gh_property(value: str) -> str:
             .replace(":", "%3A").replace(",", "%2C"))
 
 
+def printable(text: str) -> str:
+    """User text (file names) with its control characters escaped (errors.printable)."""
+    from symbio_cli.errors import printable as escape
+
+    return escape(text)
+
+
 def _err(message: str) -> None:
     click.echo(message, err=True)
 
@@ -110,7 +117,7 @@ def valider(fichiers, overlay, fmt, strict, only_inventories):
     import json
 
     from symbio_cli import pipeline
-    from symbio_cli.errors import Problem, printable
+    from symbio_cli.errors import Problem
 
     if not fichiers and overlay:  # `valider --facteurs DIR`: the overlay alone
         _library(overlay)
@@ -134,7 +141,7 @@ def valider(fichiers, overlay, fmt, strict, only_inventories):
     lib = _library(overlay)
     results = []
     if not files and not missing:
-        _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + ", ".join(fichiers))
+        _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + printable(", ".join(fichiers)))
         sys.exit(ExitCode.INVALID)
     for name in missing:
         results.append((name, [Problem(name, None, None, "", "fichier introuvable")]))
@@ -228,7 +235,7 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date, csv_dialect):
 
     files, missing = _inputs(fichiers)
     if not files and not missing:  # like `valider`: nothing audited is a failure, not a success
-        _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + ", ".join(fichiers))
+        _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + printable(", ".join(fichiers)))
         sys.exit(ExitCode.INVALID)
     lib = _library(overlay)
     folder_input = any(os.path.isdir(p) or (glob.has_magic(p) and not os.path.exists(p)) for p in fichiers)
@@ -534,7 +541,7 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
         jobs = (os.cpu_count() or 1) if len(files) >= 50 else 1
     failed = len(missing)
     for name in missing:
-        _err(f"{name}: fichier introuvable")
+        _err(f"{printable(name)}: fichier introuvable")
     firms = []
     for _path, data, problems in territory.load_all(files, lib, jobs, overlay):
         for p in problems:
