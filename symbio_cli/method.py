@@ -15,10 +15,10 @@ from symbio_cli.factors import (
     LANDFILL_MODES,
     LEVY_MODES,
     PROVINCE,
-    RECOVERY_MODES,
     RECYCLING_MODES,
     Library,
     Resolver,
+    hierarchy_level,
     route_for,
 )
 from symbio_cli.games import ceil, core_violation, shapley  # noqa: F401 (core_violation, shapley: re-exported)
@@ -56,12 +56,8 @@ PER_TKM = dims(currency=1, mass=-1, length=-1)
 
 
 def _level(mode: str) -> int:
-    """Rank in the LQE hierarchy: recycling 0, energy recovery 1, elimination 2."""
-    if mode in ELIMINATION_MODES:
-        return 2
-    if mode in RECOVERY_MODES:
-        return 1
-    return 0
+    """Rank in the LQE hierarchy (factors.hierarchy_level, shared with the territory)."""
+    return hierarchy_level(mode)
 
 
 def _v(q, default=None):
