@@ -495,8 +495,8 @@ def _fields_at(loc: tuple) -> set[str] | None:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        tagged = [m for m in candidates if part == _type_tag(m)]
-        if tagged:
+        tagged = [m for m in candidates if part == _type_tag(m)] if len(candidates) > 1 else []
+        if tagged:  # pydantic names the scenario type chosen by `type:` in the location
             candidates = tagged
             continue
         if len(candidates) != 1 or part not in candidates[0].model_fields:

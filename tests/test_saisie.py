@@ -497,3 +497,15 @@ def test_flow_comma_with_three_digits_also_offers_thousands():
 
     [problem] = loader.loads("a: {quantite: 1,500 t/mois}\n", "t.yaml")
     assert "« quantite: 1.500 t/mois »" in problem.message and "« quantite: 1 500 t/mois »" in problem.message
+
+
+def test_key_hints_inside_a_collection_scenario_use_the_container_keys(tmp_path):
+    path = tmp_path / "collecte.yaml"
+    path.write_text((DATA / "milliers-virgule-anglaise.yaml").read_text(encoding="utf-8").replace(
+        "        frais_levee: 1,250 $\n",
+        "        frais_levee: 250 $\n    scenarios:\n      - type: collecte\n"
+        "        collecte: {contenant: 30 vg³, frais_levée: 340 $, levees: aux 2 semaines, locaton: 5 $/mois}\n"),
+        encoding="utf-8")
+    accent, typo = _errors(path)
+    assert "collecte.frais_levée: clé « frais_levée »" in accent and "écrivez « frais_levee »" in accent
+    assert "collecte.locaton: clé inconnue « locaton » (vouliez-vous dire « location » ?)" in typo
