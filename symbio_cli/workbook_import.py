@@ -227,8 +227,9 @@ def _percent(cell: Cell) -> str:
         number = _as_number(cell)
     else:
         number = float(_number_text(value))
-    if cell.percent or number <= 1:
-        number *= 100  # 0,12 or 12 % formatted: a fraction
+    if -1 <= number <= 1:
+        number *= 100  # 0,12, or 12 % typed in a percentage cell (stored 0,12): a fraction
+    # above 1: percentage points, whatever the cell's format (12 typed where 12 % was meant)
     text = f"{number:.6f}".rstrip("0").rstrip(".")
     return f"{text} %"
 

@@ -302,3 +302,28 @@ def test_any_text_typed_in_a_cell_comes_back_the_same(name):
     doc = loader.loads(to_yaml({"version": 1, "entreprise": {"nom": name}, "annee": 2026}))
     assert not isinstance(doc, list), doc
     assert doc.data["entreprise"]["nom"] == name
+
+
+def test_a_consultant_s_habits_import_to_the_same_audit(template, tmp_path):
+    """Labels instead of keys, capitals, percentages typed as points, a quantity typed whole, decimal commas."""
+    containers = [dict(c) for c in CONTAINERS]
+    containers[0].update({"Surcharge (%)": 12, "Taux de remplissage (%)": "80 %"})
+    streams = [dict(s) for s in STREAMS]
+    streams[0].update({"Matière": "Résidus de bois (sciure, copeaux, retailles)", "Mode de gestion": "Enfouissement",
+                       "Redevance incluse": "Non", "Source des données": "Pesée"})
+    del streams[0]["Unité de la quantité"]
+    streams[0]["Quantité"] = "18 t/mois"
+    streams[3].update({"Matière": "Carton", "Quantité": "20,0", "Masse volumique (kg/m³)": "50,0"})
+    scenarios = [dict(s) for s in SCENARIOS]
+    scenarios[0].update({"Retenu": "OUI", "Part (%)": 100, "Filière": "Valorisation énergétique"})
+    wb = openpyxl.load_workbook(template)
+    fill(wb["Entreprise"], [dict(FIRM, **{"Région": "Capitale-Nationale"})])
+    for sheet, rows in (("Hypothèses", HYPOTHESES), ("Conteneurs", containers), ("Flux", streams),
+                        ("Scénarios", scenarios), ("Partenaires", PARTNERS), ("Intrants", INPUTS)):
+        fill(wb[sheet], rows)
+    wb.save(template)
+    out = tmp_path / "inv"
+    run("importer", template, "-o", out)
+    mine, reference = audit(out / "meubles-laurentiens.yaml"), audit(EXEMPLES / "usine.yaml")
+    assert mine["totaux"] == reference["totaux"]
+    assert mine["flux"] == reference["flux"]
