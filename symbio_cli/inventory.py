@@ -439,7 +439,7 @@ def _french(err: dict) -> str:
         return "« type » manquant ; attendu : substitution, collecte ou mutualisation"
     if kind in ("bool_type", "bool_parsing"):
         return "true ou false attendu"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
+    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
         return f"nombre entier attendu (pas {shown(value)})"
     if kind in ("float_type", "float_parsing"):
         return f"nombre attendu (pas {shown(value)})"
