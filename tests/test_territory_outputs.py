@@ -53,3 +53,41 @@ def test_the_red_team_repro_no_longer_names_the_sawmill():
     for fmt in FORMATS:
         text = run("territoire", folder, "-f", fmt, "--anonymiser").stdout
         assert "st-joachim" not in text.lower(), fmt
+
+
+def _md_tokens(md: str):
+    markdown_it = pytest.importorskip("markdown_it")
+    parser = markdown_it.MarkdownIt("commonmark").enable(["strikethrough", "table"])
+
+    def walk(tokens):
+        for t in tokens:
+            yield t
+            if t.children:
+                yield from walk(t.children)
+
+    return list(walk(parser.parse(md)))
+
+
+def test_territory_markdown_neutralises_strikethrough_autolinks_and_blank_lines(tmp_path):
+    """cas/sorties/19: names with ~~, bare URLs, links, HTML and blank lines render as plain text."""
+    folder = _mrc(tmp_path)
+    for path in folder.glob("*.yaml"):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc["entreprise"]["nom"] += " ~~b~~ https://evil.example/x www.evil.example [l](http://e.x)\n\n# titre ~~c~~"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for anon in ([], ["--anonymiser"]):
+        md = run("territoire", folder, *anon).stdout
+        tokens = _md_tokens(md)
+        kinds = [t.type for t in tokens]
+        assert "s_open" not in kinds and "link_open" not in kinds and "image" not in kinds
+        assert kinds.count("html_block") == 1  # the map, whole: no blank line inside it
+        assert not any(t.type == "heading_open" and "titre" in tokens[k + 1].content
+                       for k, t in enumerate(tokens) if t.type == "heading_open")
+
+
+def test_the_red_team_markdown_repro():
+    folder = CAS / "19-territoire-md-mise-en-forme" / "mrc"
+    if not folder.exists():
+        pytest.skip("cas partagés absents")
+    kinds = [t.type for t in _md_tokens(run("territoire", folder).stdout)]
+    assert "s_open" not in kinds and "link_open" not in kinds and kinds.count("html_block") == 1

@@ -13,6 +13,7 @@ stand on one point). Every mark has a `<title>`; the map has a `<title>` and a
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -32,9 +33,13 @@ ROLE_COLOURS = {
 GROUP_COLOURS = ("#e08214", "#8073ac", "#35978f", "#c51b7d", "#7fbc41", "#bf812d")
 
 
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\u2028\u2029\x85]+[ \t\r\n\v\f\u2028\u2029\x85]*")
+
+
 def esc(text) -> str:
-    """Text for SVG content and attribute values."""
-    return _xml_escape(str(text), {'"': "&quot;", "'": "&#39;"})
+    """Text for SVG content and attribute values, on one line: a blank line inside the map would end
+    the HTML block of a Markdown report and let the rest of a name be read as Markdown."""
+    return _xml_escape(_LINE_BREAKS.sub(" ", str(text)), {'"': "&quot;", "'": "&#39;"})
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def to_dict(result: TerritoryResult, date: str = "") -> dict:
         "mrc": list(result.mrc),
         "parametres": {
             "rayon_km": o.rayon_km, "rayon_partage_km": o.rayon_partage_km, "repartition": o.repartition,
-            "attribution_ges_fournisseur": o.attribution_ges, "anonymise": o.anonymiser,
+            "attribution_ges_fournisseur": o.attribution_ges, "anonymise": o.anonymiser, "descendre": o.descendre,
             "seuil_entreprises": MIN_FIRMS if o.anonymiser else None,
             **{k: v for k, v in result.hypotheses.items()},
         },
