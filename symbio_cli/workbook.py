@@ -17,13 +17,9 @@ from the factor library:
 - Partenaires: the neighbours of a mutualisation, by scenario code;
 - Intrants: raw materials bought (for `symbio territoire`).
 
-`import_workbook()` turns each firm into the text of a commented YAML
-inventory, validated by `inventory.validate` as `symbio valider` would. Every
-problem names its cell, `classeur.xlsx:Flux!E12`, with the column and what is
-expected; a firm with a problem gets no inventory. A CSV (one sheet per file:
-`client-flux.csv`, `client-entreprise.csv`…, `,` or `;`, UTF-8 or Windows-1252)
-is read the same way. This module never imports click or rich; it never
-writes files (the CLI writes with `files.write_output`).
+`workbook_import.import_workbook()` turns each firm into the text of a
+commented YAML inventory (see that module). This module never imports click or
+rich; it never writes files (the CLI writes with `files.write_output`).
 """
 
 from __future__ import annotations
