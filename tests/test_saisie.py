@@ -509,3 +509,19 @@ def test_key_hints_inside_a_collection_scenario_use_the_container_keys(tmp_path)
     accent, typo = _errors(path)
     assert "collecte.frais_levée: clé « frais_levée »" in accent and "écrivez « frais_levee »" in accent
     assert "collecte.locaton: clé inconnue « locaton » (vouliez-vous dire « location » ?)" in typo
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["levees", "frais_levee", "quantite", "tarif", "contenant", "lat"]),
+       st.integers(0, 999), st.integers(0, 9999), st.sampled_from(["", " $", "/semaine", " t/mois", " vg³"]))
+def test_any_decimal_comma_in_a_flow_mapping_is_one_error_with_the_fix(key, whole, frac, unit):
+    from symbio_cli import loader
+
+    typed = f"{whole},{frac}{unit}"
+    result = loader.loads(f"a: {{x: 1, {key}: {typed}, y: 2}}\n", "t.yaml")
+    assert isinstance(result, list)
+    [problem] = result
+    # the value starts after `a: {x: 1, ` (10 characters), the key and `: `: column 10 + len(key) + 2 + 1
+    assert problem.field == f"a.{key}" and (problem.line, problem.column) == (1, 10 + len(key) + 2 + 1)
+    assert f"« {key}: {whole}.{frac}{unit} »" in problem.message and f"« {key}: \"{typed}\" »" in problem.message
+    assert_french(problem.message)
