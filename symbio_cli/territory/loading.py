@@ -32,17 +32,15 @@ def load_all(paths: list[str], lib: Library, jobs: int = 1, overlay: str | None 
     every FirmData returned (`FirmData.exclus`), so that `analyse` can list
     them in the workshop report.
     """
-    global _worker_lib
-    if jobs > 1 and len(paths) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    from symbio_cli.runner import run_pool  # the one pool: its workers die with this process
 
-        chunk = max(1, min(64, len(paths) // (jobs * 4) or 1))
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker,
-                                 initargs=(overlay,)) as pool:
-            out = list(pool.map(_load_one, paths, chunksize=chunk))
-    else:
+    def inline():
+        global _worker_lib
         _worker_lib = lib
-        out = [_load_one(p) for p in paths]
+
+    chunk = max(1, min(64, len(paths) // (max(jobs, 1) * 4) or 1))
+    out = list(run_pool(_load_one, paths, jobs, initializer=_init_worker, initargs=(overlay,),
+                        inline_initializer=inline, chunksize=chunk))
     left_out = tuple((path, first_error(path, problems)) for path, data, problems in out if data is None)
     if left_out:
         out = [(path, data if data is None else replace(data, exclus=left_out), problems)
