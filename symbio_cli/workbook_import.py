@@ -500,15 +500,15 @@ class _Import:
                     firm.problems.append((cell.ref, "Conteneur", f"conteneur « {cid} » absent de la feuille "
                                                                  f"Conteneurs{_near(cid, known)}"))
                 continue
-            terms, cells, _ = self.containers[(code, cid)]
+            terms, cells, row = self.containers[(code, cid)]
             if len(users) == 1:
                 _, i, _ = users[0]
                 gestion = firm.data["flux"][i].setdefault("gestion", {})
                 gestion["collecte"] = {k: v for k, v in terms.items() if k != "id"}
-                _move(firm, cells, f"flux[{i}].gestion.collecte", skip="id")
+                _move(firm, cells, f"flux[{i}].gestion.collecte", skip="id", row=row)
                 continue
             shared = firm.data.setdefault("conteneurs", [])
-            _move(firm, cells, f"conteneurs[{len(shared)}]")
+            _move(firm, cells, f"conteneurs[{len(shared)}]", row=row)
             shared.append(terms)
             for _, i, cell in users:
                 firm.data["flux"][i].setdefault("gestion", {})["conteneur"] = cid
@@ -554,10 +554,10 @@ class _Import:
                                                              f"{_near(cid, known)}"))
             return
         self.named_by_scenarios.add((firm.code, cid))
-        terms, cells, _ = self.containers[(firm.code, cid)]
+        terms, cells, row = self.containers[(firm.code, cid)]
         if item.get("type") != "mutualisation":
             item["collecte"] = {k: v for k, v in terms.items() if k != "id"}
-            _move(firm, cells, f"{base}.collecte", skip="id")
+            _move(firm, cells, f"{base}.collecte", skip="id", row=row)
             return
         allowed = ("contenant", "frais_levee", "location", "taux_remplissage", "surcharge", "compaction")
         for key in terms:
@@ -572,11 +572,11 @@ class _Import:
 
     def keep_unused_containers(self) -> None:
         """A container named by nobody stays a `conteneurs:` entry: nothing typed is dropped."""
-        for (code, cid), (terms, cells, _) in self.containers.items():
+        for (code, cid), (terms, cells, row) in self.containers.items():
             if (code, cid) in self.used or (code, cid) in self.named_by_scenarios:
                 continue
             shared = self.firms[code].data.setdefault("conteneurs", [])
-            _move(self.firms[code], cells, f"conteneurs[{len(shared)}]")
+            _move(self.firms[code], cells, f"conteneurs[{len(shared)}]", row=row)
             shared.append(terms)
 
     def read_partners(self) -> None:
@@ -652,19 +652,34 @@ def _col_of(sheet: str, header: str) -> str:
     return "A"
 
 
-def _move(firm: Firm, cells: dict, base: str, skip: str = "") -> None:
-    """Record the cells of a container's terms under their place in the inventory."""
+def _move(firm: Firm, cells: dict, base: str, skip: str = "", row: str = "") -> None:
+    """Record the cells of a container's terms (and its row, `row`) under their place in the inventory."""
+    if row:
+        firm.cells.setdefault(base, (row, ""))
     for key, where in cells.items():
         if key != skip:
             firm.cells[f"{base}.{key}"] = where
 
 
 def _locate(firm: Firm, field_text: str) -> tuple[str, str]:
-    """The cell (and header) of a validation problem's field, or of the closest enclosing row."""
+    """The cell (and header) of a validation problem's field.
+
+    A field with no cell (a required value left empty) is placed in the column
+    of that field on the row of the closest enclosing object (`Conteneurs!C3`
+    for a container's missing `contenant`), else on that row's first cell.
+    """
     text = field_text
     while text:
         if text in firm.cells:
-            return firm.cells[text]
+            ref, header = firm.cells[text]
+            rest = field_text[len(text):].lstrip(".")
+            if rest and "." not in rest and "[" not in rest:
+                sheet, _, cell = ref.partition("!")
+                row = re.sub(r"^[A-Z]+", "", cell)
+                for c, col in enumerate(LAYOUT.get(sheet, []), 1):
+                    if col.kind not in ("unit",) and col.key.rpartition(".")[2] == rest:
+                        return f"{sheet}!{_col_letter(c)}{row}", col.header
+            return ref, header
         cut = max(text.rfind("."), text.rfind("["))
         if cut <= 0:
             break

@@ -327,3 +327,96 @@ def test_a_consultant_s_habits_import_to_the_same_audit(template, tmp_path):
     mine, reference = audit(out / "meubles-laurentiens.yaml"), audit(EXEMPLES / "usine.yaml")
     assert mine["totaux"] == reference["totaux"]
     assert mine["flux"] == reference["flux"]
+
+
+# -- every example, through a workbook -----------------------------------------------------------------
+
+def _rows_of(data: dict) -> dict[str, list[dict]]:
+    """The workbook rows a consultant would type for one inventory (values typed whole: « 18 t/mois »)."""
+    from symbio_cli.workbook import LAYOUT
+
+    def by_key(sheet: str, obj: dict, prefix: str = "") -> dict:
+        row = {}
+        for col in LAYOUT[sheet]:
+            if col.kind == "unit" or col.key.startswith("@"):
+                continue
+            value = obj
+            for part in col.key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if value is None:
+                continue
+            row[col.header] = ("oui" if value else "non") if isinstance(value, bool) else value
+        return row
+
+    sheets: dict[str, list[dict]] = {name: [] for name in LAYOUT}
+    sheets["Entreprise"].append(by_key("Entreprise", data))
+    for key, value in (data.get("hypotheses") or {}).items():
+        sheets["Hypothèses"].append({"Clé": key, "Valeur": value})
+    for c in data.get("conteneurs", []):
+        sheets["Conteneurs"].append(by_key("Conteneurs", c))
+    mutual = ("contenant", "frais_levee", "location", "taux_remplissage", "surcharge", "compaction")
+    for f in data["flux"]:
+        row = by_key("Flux", f)
+        g = f["gestion"]
+        if "conteneur" in g:
+            row["Conteneur"] = g["conteneur"]
+        if "collecte" in g:
+            cid = f"bac-{f['id']}"
+            sheets["Conteneurs"].append(by_key("Conteneurs", dict(g["collecte"], id=cid)))
+            row["Conteneur"] = cid
+        storage = g.get("entreposage")
+        if isinstance(storage, dict):
+            row["Entreposage (m²)"] = storage["surface"]
+            row["Type d'entreposage"] = storage.get("type", "interieur")
+        elif storage is not None:
+            row["Entreposage (m²)"] = storage
+        sheets["Flux"].append(row)
+        for j, sc in enumerate(f.get("scenarios", [])):
+            srow = dict(by_key("Scénarios", sc), Flux=f["id"])
+            code = f"{f['id']}-{j}"
+            if sc["type"] == "mutualisation":
+                srow["Code"] = code
+                terms = {k: sc[k] for k in mutual if k in sc}
+                if terms:
+                    sheets["Conteneurs"].append(by_key("Conteneurs", dict(terms, id=f"groupe-{code}")))
+                    srow["Conteneur"] = f"groupe-{code}"
+                for p in sc["partenaires"]:
+                    sheets["Partenaires"].append(dict(by_key("Partenaires", p), **{"Scénario": code}))
+            elif "collecte" in sc:
+                sheets["Conteneurs"].append(by_key("Conteneurs", dict(sc["collecte"], id=f"nouveau-{code}")))
+                srow["Conteneur"] = f"nouveau-{code}"
+            sheets["Scénarios"].append(srow)
+    for item in data.get("intrants", []):
+        sheets["Intrants"].append(by_key("Intrants", item))
+    return sheets
+
+
+@pytest.mark.parametrize("example", sorted(p.relative_to(EXEMPLES).as_posix() for p in EXEMPLES.rglob("*.yaml")))
+def test_every_example_through_a_workbook_audits_the_same(example, template, tmp_path):
+    from symbio_cli import loader
+
+    source = EXEMPLES / example
+    data = loader.read(str(source)).data
+    wb = openpyxl.load_workbook(template)
+    for sheet, rows in _rows_of(data).items():
+        fill(wb[sheet], rows)
+    wb.save(template)
+    out = tmp_path / "inv"
+    result = run("importer", template, "-o", out, code=None)
+    produced = list(out.glob("*.yaml"))
+    assert result.exit_code == 0 and len(produced) == 1, result.stderr
+    mine, reference = audit(produced[0]), audit(source)
+    assert mine["totaux"] == reference["totaux"]
+    assert mine["flux"] == reference["flux"]
+
+
+def test_a_missing_value_is_named_in_its_own_column(template, tmp_path):
+    wb = openpyxl.load_workbook(template)
+    fill(wb["Entreprise"], [FIRM])
+    fill(wb["Conteneurs"], [{"Identifiant": "bac", "Frais par levée ($)": 310, "Levées": 1,
+                              "Unité des levées": "/semaine"}])
+    fill(wb["Flux"], [dict(GOOD_A, Conteneur="bac", Entreprise=None)])
+    wb.save(template)
+    result = run("importer", template, "-o", tmp_path / "inv", code=1)
+    # the container's row is 2; « Contenant » is column C of Conteneurs
+    assert "classeur.xlsx:Conteneurs!C2: Contenant: champ obligatoire manquant" in result.stderr, result.stderr
