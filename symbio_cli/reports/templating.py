@@ -87,6 +87,26 @@ def _read_template(name: str):
     return source, name, lambda: True
 
 
+def _bytecode_cache(jinja2):
+    """Compiled templates kept between runs (issue 15), or None when no safe place exists.
+
+    Compiling the audit template costs a one-file `audit -f md` about as much as
+    the audit itself. Jinja2's file cache lives in a private per-user folder of
+    the temporary directory (mode 0700, owner checked), writes atomically, and
+    recompiles when a template's source changes; the file names carry a hash of
+    this module (autoescape rule, options) and of Jinja2's version, so that an
+    environment built differently never reads another's bytecode.
+    """
+    import hashlib
+
+    try:
+        with open(__file__, "rb") as fh:
+            tag = hashlib.sha1(fh.read() + jinja2.__version__.encode()).hexdigest()[:12]
+        return jinja2.FileSystemBytecodeCache(pattern=f"__symbio_{tag}_%s.cache")
+    except (OSError, RuntimeError):  # no private temporary folder: compile every time
+        return None
+
+
 @functools.lru_cache(maxsize=1)
 def environment():
     """The one Jinja2 Environment of symbio's reports (built once)."""
@@ -94,6 +114,7 @@ def environment():
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_read_template),
+        bytecode_cache=_bytecode_cache(jinja2),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
