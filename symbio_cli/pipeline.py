@@ -62,7 +62,40 @@ def _figures(obj, path=()):
             yield from _figures(item, path + (k,))
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _in_range(obj) -> bool:
+    """True when every float of `obj` (walked like `_figures`) is finite and within MAX_FIGURE.
+
+    An iterative walk without paths, with the field names cached per class: a
+    result holds thousands of floats, and `_figures`' nested generators cost
+    more than the audit itself on a batch. Only a result that fails pays for
+    `_figures`, which names the first figure out of range.
+    """
+    stack = [obj]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        o = pop()
+        if isinstance(o, float):
+            if not abs(o) <= MAX_FIGURE:  # NaN compares False: out of range too
+                return False
+            continue
+        names = _FIELD_NAMES.get(type(o))
+        if names is None and dataclasses.is_dataclass(o) and not isinstance(o, type):
+            names = _FIELD_NAMES[type(o)] = tuple(f.name for f in dataclasses.fields(o))
+        if names is not None:
+            extend([getattr(o, n) for n in names])
+        elif isinstance(o, (tuple, list)):
+            extend(o)
+        elif isinstance(o, dict):
+            extend(o.values())
+    return True
+
+
 def _out_of_range(result) -> tuple | None:
+    if _in_range(result):
+        return None
     for path, value in _figures(result):
         if not math.isfinite(value) or abs(value) > MAX_FIGURE:
             return path
