@@ -57,6 +57,19 @@ def _heading(self, heading: str) -> None:
     self.write(f"{'':>{self.current_indent}}{heading} :\n")
 
 
+def _error_hint(self, ctx=None) -> str:
+    """`« -j » / « --jobs »` rather than click's `'-j' / '--jobs'`."""
+    return " / ".join(f"« {x} »" for x in (self.opts or [self.human_readable_name]))
+
+
+def _invalid_choice(self, value, ctx=None) -> str:
+    """`« pdf » n'est pas parmi yaml, xlsx.` rather than click's quoted reprs."""
+    choices = ", ".join(str(c) for c in self.choices)
+    if len(self.choices) == 1:
+        return f"« {value} » n'est pas {choices}."
+    return f"« {value} » n'est pas parmi {choices}."
+
+
 def _describe_range(self) -> str:
     """`≥ 1`, `< 5`, `de 0 à 100` instead of click's `x>=1`, `0<=x<=100`."""
     def number(value):
@@ -94,6 +107,9 @@ def install() -> None:
     import click.types
 
     click.formatting.HelpFormatter.write_heading = _heading
+    click.core.Parameter.get_error_hint = _error_hint
+    if hasattr(click.types.Choice, "get_invalid_choice_message"):
+        click.types.Choice.get_invalid_choice_message = _invalid_choice
     click.types._NumberRangeBase._describe_range = _describe_range
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
         if hasattr(module, "_"):

@@ -132,3 +132,10 @@ def test_readme_walks_a_fresh_machine_to_the_tour():
     assert positions == sorted(positions), dict(zip(steps, positions))  # in the order a newcomer types them
     assert "Chromium est facultatif" in readme
     assert "symbio init --format xlsx" in readme and "symbio importer" in readme
+
+
+def test_usage_errors_quote_the_french_way():
+    err = run("audit", "-j", "0", "x.yaml", code=2).stderr
+    assert "« -j » / « --jobs »" in err and "'-j'" not in err
+    err = run("init", "--format", "pdf", code=2).stderr
+    assert "« pdf » n'est pas parmi yaml, xlsx" in err
