@@ -225,3 +225,37 @@ def test_descendre_on_the_command_line(tmp_path):
     down = json.loads(run("territoire", str(tmp_path), "-f", "json", "--descendre").stdout)
     assert plain["appariements"] == [] and len(down["appariements"]) == 1
     assert down["appariements"][0]["descend_hierarchie"] is True
+
+
+# ---------------------------------------------------------------------------
+# [R2] / issue 12: short hauls at the default transport cost are underestimated, and the report says by how much
+
+
+def test_short_hauls_at_the_default_transport_cost_are_flagged_with_the_factor(tmp_path):
+    from symbio_cli import factors
+
+    lib = factors.load()
+    cost = lib.factors["transport.cout"].value * 1000  # $/t/km (stored per metre)
+    charge = 10  # t per trip: transport.charge_utile pinned in the hypotheses
+    no_transport = {k: v for k, v in PINNED.items() if not k.startswith("transport.cout")}
+    docs = [
+        firm("Scierie", *A, flux=[residue("ecorces", "bois_residus", "100 t/an", tarif="90 $/t")],
+             hypotheses=no_transport),
+        firm("Serres", *B, intrants=[need("biomasse_combustible", "100 t/an", "40 $/t")]),
+    ]
+    res = analyse(tmp_path, docs)
+    d = res.transport_defaut
+    (m,) = res.appariements
+    # a truck: 2,27 US$ per mile = 2,27 / 1,609344 US$ per km, each way; the default: cost × charge per km, loaded
+    assert d["facteur_minimum"] == pytest.approx(2 * (2.27 / 1.609344) / (cost * charge))
+    assert d["voyages"] == math.ceil(100 / 10)  # charge_utile pinned at 10 t in the hypotheses
+    assert d["cout_par_voyage_cad"] == pytest.approx(cost * 100 * m.distance_km / 10)
+    md = run_md(tmp_path)
+    assert "courts trajets sont ainsi sous-estimés" in md
+    # every cost given (the pinned 0,16 $/t/km is the inventory's own): nothing to say
+    docs[0]["hypotheses"] = dict(PINNED)
+    assert analyse(tmp_path, docs).transport_defaut is None
+
+
+def run_md(folder):
+    return run("territoire", folder).stdout

@@ -272,6 +272,22 @@ TEXT: dict[str, tuple[str, str]] = {
                          "numbers are those of the leads."),
     "syn.ges.partiel.t": ("total partiel : {q} d'appariements sans facteur d'émission en sont exclues",
                           "partial total: {q} of matches without an emission factor are left out"),
+    "transport.court": ("Transport compté au coût par défaut, {c} (une moyenne de camionnage sur longue distance) : "
+                        "un voyage de {q} y coûte {k} par kilomètre parcouru chargé, rien pour le retour à vide ni "
+                        "pour le chargement et l'attente. Un camion coûte au moins 2,27 $ US par mille (soit {u} $ US "
+                        "par km, ATRI 2023) dans chaque sens : les courts trajets sont ainsi sous-estimés d'un facteur "
+                        "d'au moins {f} (en dollars américains, avant conversion, qui creuse l'écart).",
+                        "Transport counted at the default cost, {c} (a long-haul trucking average): a trip of {q} "
+                        "costs {k} per km driven loaded, nothing for the empty return nor for loading and waiting. "
+                        "A truck costs at least US$2.27 per mile ({u} US$ per km, ATRI 2023) each way: short hauls "
+                        "are thus underestimated by a factor of at least {f} (in US dollars, before conversion, "
+                        "which widens the gap)."),
+    "transport.court.ici": (" Ici, {n} voyages de {d} en moyenne reviennent à {v} chacun. Donnez le prix du "
+                            "transporteur (« transport: … $/voyage ») dans les inventaires.",
+                            " Here {n} trips of {d} on average come to {v} each. Give the hauler's price "
+                            "(“transport: … $/voyage”) in the inventories."),
+    "transport.court.prix": (" Donnez le prix du transporteur (« transport: … $/voyage ») dans les inventaires.",
+                             " Give the hauler's price (“transport: … $/voyage”) in the inventories."),
 }
 
 METHODE = {

@@ -116,6 +116,7 @@ def to_dict(result: TerritoryResult, date: str = "") -> dict:
         "par_matiere": [_public(b) for b in result.par_matiere],
         "matrice": matrix,
         "inventaires_exclus": left_out,
+        "transport_defaut": result.transport_defaut,
         "facteurs_utilises": [dataclasses.asdict(f) for f in result.facteurs_utilises],
         "avertissements": [dataclasses.asdict(w) for w in result.avertissements],
     })

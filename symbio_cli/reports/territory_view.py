@@ -8,7 +8,7 @@ lay them out. A figure --anonymiser hid is None and prints as such.
 from __future__ import annotations
 
 from symbio_cli import __version__, i18n
-from symbio_cli.numbers import format_number, format_quantity, format_sig
+from symbio_cli.numbers import format_money, format_number, format_quantity, format_sig
 from symbio_cli.reports import map_svg
 from symbio_cli.reports.formatting import Formatter
 from symbio_cli.reports.templating import environment
@@ -242,6 +242,21 @@ def _figures(v: _View) -> list[tuple[str, str, str]]:
     ]
 
 
+def _short_hauls(v: _View) -> str:
+    """[R2] The note saying that short hauls are underestimated at the default transport cost, and by how much."""
+    d = v.result.transport_defaut
+    if not d:
+        return ""
+    f, lang = v.f, v.lang
+    text = v.t("transport.court", c=f.price(d["cout_cad_t_km"], "t/km"), q=f.t(d["charge_t"], 2),
+               k=format_money(d["cout_cad_t_km"] * d["charge_t"], lang, 2), u=format_number(d["cout_camion_usd_km"], lang, 2),
+               f=format_number(d["facteur_minimum"], lang, 1))
+    if d.get("voyages"):
+        return text + v.t("transport.court.ici", n=format_number(d["voyages"], lang, 0),
+                          d=f.km(d["distance_moyenne_km"]), v=format_money(d["cout_par_voyage_cad"], lang, 2))
+    return text + v.L["transport.court.prix"]
+
+
 def _matches(v: _View) -> list[dict]:
     f = v.f
     return [{
@@ -440,7 +455,7 @@ def _view(result: TerritoryResult, lib, lang: str, date: str) -> dict:
         method.append(i18n.METHODE_ANONYME["en" if lang == "en" else "fr"])
     return {
         "L": L, "lang": lang, "titre": f"{L['ter.titre']} — {title_place}", "meta": _meta(v, date, exclus_section),
-        "figures": _figures(v),
+        "figures": _figures(v), "transport_court": _short_hauls(v),
         "anonyme": v.t("anonyme", n=MIN_FIRMS) if anonymous else "", "anonymise": anonymous,
         "note_langue": i18n.text("langue_sources", lang) if lang == "en" else "",
         "carte": _map(result, lib, lang), "fiche": _handout(v), "opportunites": _opportunities(v),

@@ -21,6 +21,12 @@ from symbio_cli.territory.pooling import find_groups
 from symbio_cli.territory.records import Options, TerritoryResult
 from symbio_cli.territory.summary import summarise
 
+# A truck's marginal cost, per vehicle-mile: US$2.27 (ATRI, "An Analysis of the Operational Costs of
+# Trucking: 2024 Update", 2023 data; ../shared/donnees/facteurs-sources.yaml, us_truck_marginal_cost_per_mile_2023).
+# Only used to say how much the default transport.cout (a long-haul $/t/km average) underestimates a short haul.
+TRUCK_USD_PER_MILE = 2.27
+KM_PER_MILE = 1.609344
+
 POOLING_KEYS = ("mutualisation.rabais_levee", "mutualisation.frais_gestion", "mutualisation.contenant",
                 "mutualisation.frais_levee", "mutualisation.location", "mutualisation.taux_remplissage")
 
@@ -56,6 +62,7 @@ def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), w
         **{f"mutualisation_{k}": v for k, v in terms.shared.items()},
     }
     return TerritoryResult(
+        transport_defaut=short_hauls(firms, matches, options.anonymiser),
         options=options, annee=year, mrc=tuple(sorted({f.mrc for f in firms if f.mrc})),
         facteurs_utilises=tuple(uses[k] for k in sorted(uses)),
         avertissements=tuple(Warning_(*item) for item in ctx.warnings.items), hypotheses=hyp,
@@ -116,3 +123,36 @@ def _territory_terms(ctx: Context, year: int | None) -> tuple[Terms, dict[str, F
               "donnez-les avec --facteurs)")
     shared = {k: tfactor(f"mutualisation.{k}") for k in ("contenant", "frais_levee", "location", "taux_remplissage")}
     return Terms(route, rebate, management, shared), uses
+
+
+def short_hauls(firms: list[FirmData], matches, anonymous: bool) -> dict | None:
+    """How much the default transport cost underestimates the matches' hauls, or None when none uses it.
+
+    `transport.cout` ($/t/km) is a long-haul average: a trip of `charge` t costs
+    `cout × charge` $ per km driven loaded, nothing for the empty return nor for
+    loading and waiting. A truck costs at least TRUCK_USD_PER_MILE per mile each
+    way (ATRI 2023), so a round trip of d km at least 2 × 1,41 × d US$: the
+    default is short by a factor of at least `2 × 1,41 / (cout × charge)` (in
+    US dollars, before conversion, which widens the gap). Under --anonymiser
+    only the factors are published, not the matches' trips and distances.
+    """
+    used = []
+    for m in matches:
+        use = firms[m.i_fournisseur].factor_uses.get("transport.cout")
+        if use is not None and use.defaut and firms[m.i_fournisseur].cout_km and firms[m.i_fournisseur].charge:
+            used.append(m)
+    if not used:
+        return None
+    supplier = firms[used[0].i_fournisseur]
+    cost = supplier.cout_km  # $/t/km
+    charge = supplier.charge
+    per_km = TRUCK_USD_PER_MILE / KM_PER_MILE
+    out = {"cout_cad_t_km": cost, "charge_t": charge, "cout_camion_usd_km": per_km,
+           "facteur_minimum": 2 * per_km / (cost * charge), "appariements": len(used),
+           "voyages": None, "distance_moyenne_km": None, "cout_cad": None, "cout_par_voyage_cad": None}
+    trips = sum(m.voyages for m in used)
+    if not anonymous and trips:
+        out.update(voyages=trips, distance_moyenne_km=sum(m.voyages * m.distance_km for m in used) / trips,
+                   cout_cad=sum(m.cout_transport_cad for m in used),
+                   cout_par_voyage_cad=sum(m.cout_transport_cad for m in used) / trips)
+    return out

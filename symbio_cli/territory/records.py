@@ -292,5 +292,6 @@ class TerritoryResult:
     hypotheses: dict  # territory-wide factors used: rabais_levee, frais_gestion, facteur_route…
     exclus: tuple[tuple[str, str], ...] = ()  # (file, its first error) of the inventories left out; () anonymised
     exclus_nombre: int = 0  # how many inventories were left out for errors
+    transport_defaut: dict | None = None  # [R2] short hauls at the default transport.cout: see analysis.short_hauls
 
 
