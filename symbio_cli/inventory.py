@@ -620,7 +620,8 @@ def hazardous_match(key: str, lib: Library) -> str | None:
 # Exchanges symbio does not model: energy, heat, steam, water. A name holding one of these words gets
 # a message saying so, not « inconnue ».
 _OUT_OF_SCOPE = {"vapeur", "chaleur", "energie", "electricite", "eau", "thermique", "calorie", "frigorie",
-                 "froid", "steam", "heat", "energy", "water", "electricity", "biogaz", "air_comprime"}
+                 "froid", "steam", "heat", "energy", "water", "electricity", "biogaz", "air_comprime", "gaz",
+                 "biomethane", "hydrogene", "condensat", "electrique", "energetique"}
 # …unless the name is a residue of it: `boues_eaux_usees` is a sludge, in scope.
 _RESIDUE_WORDS = {"boue", "residu", "dechet", "cendre", "sable", "solide", "huile", "sludge"}
 # Words users write for a word of the taxonomy, for the hints of an unknown material.
@@ -753,15 +754,15 @@ def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Prob
     def check_material(path, key, inputs=False):
         if not isinstance(key, str) or key in lib.materials or (inputs and key in lib.input_categories):
             return
-        if out_of_scope(key):
-            add(path, f"« {key} » : les échanges d'énergie, de chaleur, de vapeur et d'eau sont hors du champ "
-                      "de symbio, qui traite les matières résiduelles (solides, boues, liquides en vrac)")
-            return
-        danger = hazardous_match(key, lib)
+        danger = hazardous_match(key, lib)  # exact names and synonyms first: `bonbonnes` is an aerosol
         if danger is not None:
             rule = lib.hazardous_rule.get("fr", "Règlement sur les matières dangereuses (RLRQ, c. Q-2, r. 32)")
             label = lib.hazardous[danger].get("fr", danger)
             add(path, f"« {key} » est une matière dangereuse ({label}), hors du champ de symbio : sa gestion relève du {rule}")
+            return
+        if out_of_scope(key):
+            add(path, f"« {key} » : les échanges d'énergie, de chaleur, de vapeur et d'eau sont hors du champ "
+                      "de symbio, qui traite les matières résiduelles (solides, boues, liquides en vrac)")
             return
         choices = set(lib.materials) | (set(lib.input_categories) if inputs else set())
         add(path, f"matière « {key} » inconnue{material_hint(key, choices)}")

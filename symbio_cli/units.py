@@ -310,8 +310,27 @@ _EVERY_RE = re.compile(r"(?:^|(?<=\s))(?:aux|à\s+tous\s+les|à\s+toutes\s+les|t
                        re.IGNORECASE)
 
 
+_ONCE_RE = re.compile(r"^(?:(?P<n>\d{1,5}|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+fois|(?P<one>une?))"
+                      r"(?=\s)", re.IGNORECASE)
+_PER_RE = re.compile(r"\s+(?:par|chaque|/)\s+", re.IGNORECASE)
+# One-word schedules of invoices: `hebdomadaire` is 1/semaine.
+_SCHEDULES = {"hebdomadaire": "1/semaine", "quotidien": "1/jour", "quotidienne": "1/jour", "mensuel": "1/mois",
+              "mensuelle": "1/mois", "annuel": "1/an", "annuelle": "1/an", "journalier": "1/jour",
+              "journaliere": "1/jour", "journalière": "1/jour"}
+
+
 def _every(text: str) -> str:
-    """`aux 2 semaines` → `1/2 semaines`; `1 levée toutes les 3 semaines` → `1 levée/3 semaines`."""
+    """`aux 2 semaines` → `1/2 semaines`; `1 levée toutes les 3 semaines` → `1 levée/3 semaines`;
+    `2 fois par semaine` → `2/semaine`; `une fois aux deux semaines` → `1/2 semaines`; `hebdomadaire` → `1/semaine`."""
+    if text.lower() in _SCHEDULES:
+        return _SCHEDULES[text.lower()]
+    once = _ONCE_RE.match(text)
+    if once:  # `2 fois par semaine`, `une fois aux deux semaines`, `une levée par mois`
+        n = once.group("n") or once.group("one")
+        n = str(_NUMBER_WORDS.get(n.lower(), n))
+        text = n + text[once.end():]
+    if not text[:1].isdigit() or not _EVERY_RE.search(text):
+        text = _PER_RE.sub("/", text, count=1) if re.match(r"^\d", text) else text
     m = _EVERY_RE.search(text)
     if not m:
         return text

@@ -240,7 +240,11 @@ def test_every_two_weeks(text):
 
 
 @pytest.mark.parametrize("text, per_year", [("aux 3 mois", 12 / 3), ("1/4 jours", 365.25 / 4), ("chaque mois", 12),
-                                            ("2/3 semaines", 2 * WEEKS_PER_YEAR / 3)])
+                                            ("2/3 semaines", 2 * WEEKS_PER_YEAR / 3),
+                                            ("2 fois par semaine", 2 * WEEKS_PER_YEAR),
+                                            ("une fois aux deux semaines", WEEKS_PER_YEAR / 2),
+                                            ("une levée par mois", 12), ("hebdomadaire", WEEKS_PER_YEAR),
+                                            ("tous les 15 jours", 365.25 / 15)])
 def test_every_n_units(text, per_year):
     assert units.parse(text).value == pytest.approx(per_year)
 
@@ -371,7 +375,8 @@ def test_word_stems_are_never_hazardous(name):
     assert inventory.hazardous_match(name, factors.load()) is None
 
 
-@pytest.mark.parametrize("name", ["vapeur", "chaleur_residuelle", "eau_de_procede", "eaux_usees", "electricite"])
+@pytest.mark.parametrize("name", ["vapeur", "chaleur_residuelle", "eau_de_procede", "eaux_usees", "electricite",
+                                  "rejets_thermiques", "gaz_naturel", "biogaz"])
 def test_energy_and_water_are_out_of_scope(tmp_path, name):
     path = tmp_path / "energie.yaml"
     path.write_text((DATA / "09-vapeur-energie.yaml").read_text(encoding="utf-8")
