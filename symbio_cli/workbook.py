@@ -327,6 +327,7 @@ def template(lib) -> bytes:
                     ws.cell(row=r, column=c).number_format = "@"
         ws.row_dimensions[1].height = 32
     hidden.sheet_state = "hidden"
+    wb.move_sheet(hidden, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))  # last, out of the way
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
