@@ -61,6 +61,9 @@ class _View:
         return _material(self.lib, key, self.lang)
 
     def ghg(self, v, partial=False, hidden=False) -> str:
+        """A GHG figure: the anonymised report's mark when it is suppressed, "n.d." when no factor gives it."""
+        if v is None and not (hidden and self.anonymous):
+            return self.L["nd"]
         return self.f.ghg(v, partial, hidden, digits=2)
 
 
@@ -150,9 +153,9 @@ def _headline_ghg(v: _View) -> str:
     t, f = v.result.totaux, v.f
     if t.ges_evites_tco2e is None:
         return f.hidden
-    if t.ges_partiel:
+    if t.ges_partiel:  # METHODE [R2]: the partial total, with the tonnes it leaves out, as in the totals table
         missing = f.hidden if t.ges_sans_facteur_t is None else f.t(t.ges_sans_facteur_t)
-        return v.t("fiche.ges.nd", q=missing, total=f.t(t.quantite_t))
+        return v.t("fiche.ges.partiel", g=f.ghg(t.ges_evites_tco2e, digits=1), q=missing, total=f.t(t.quantite_t))
     return f.ghg(t.ges_evites_tco2e, digits=1)
 
 
@@ -502,7 +505,8 @@ def _match_piste(m, lib, lang: str, f: Formatter) -> dict:
                   d=f.km(m.distance_km), v=m.voyages)
         how_much = _t("piste.combien.substitution", lang, net=f.money(m.valeur_cad),
                       a=f.money(m.valeur_fournisseur_cad), b=f.money(m.valeur_preneur_cad),
-                      t=f.money(m.cout_transport_cad), g=f.ghg(m.ges_evites_tco2e, digits=2))
+                      t=f.money(m.cout_transport_cad),
+                      g=_t("nd", lang) if m.ges_evites_tco2e is None else f.ghg(m.ges_evites_tco2e, digits=2))
     return {
         "titre": _t("piste.substitution", lang, m=_material(lib, m.matiere, lang), f=m.fournisseur, p=m.preneur),
         "qui": _t("piste.qui.substitution", lang, f=m.fournisseur, s=m.flux, p=m.preneur, i=m.intrant),
