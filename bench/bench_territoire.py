@@ -12,6 +12,14 @@ few MRCs of southern Québec) into a temporary folder, then runs, alternately,
 and prints the median (min–max) wall time of each and the ratios
 territoire / audit. Target (issue 6): territoire ≤ 2 × audit -j 1.
 `--firmes 200` gives a quick run.
+
+    python bench/bench_territoire.py --croissance 1000,4000,16000 [--flux 20]
+
+Growth (issue 15): for each size, the median wall time of `symbio territoire`
+(its default -j) and of the analysis alone (in this process, on the firms
+already read: matches, pooling, summary, JSON), then the growth exponent
+log(t₂/t₁) / log(n₂/n₁) between successive sizes and from the first to the
+last. Target: territory time growing at most as n^1,15.
 """
 
 from __future__ import annotations
@@ -138,14 +146,59 @@ def timed(cmd: list[str]) -> float:
     return elapsed
 
 
+def exponent(n1: int, t1: float, n2: int, t2: float) -> float:
+    """The growth exponent k of t = c × n^k between two sizes."""
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def analysis_time(folder: str) -> float:
+    """Seconds of the analysis alone (and its JSON), on firms already read and audited."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from symbio_cli import factors, territory
+    from symbio_cli.reports.territory import render_json
+
+    lib = factors.load()
+    paths = sorted(os.path.join(folder, f) for f in os.listdir(folder))
+    firms = [data for _, data, _ in territory.load_all(paths, lib, jobs=os.cpu_count() or 1) if data is not None]
+    start = time.perf_counter()
+    render_json(territory.analyse(firms, lib))
+    return time.perf_counter() - start
+
+
+def growth(sizes: list[int], streams: int, repetitions: int, work: str) -> None:
+    symbio = [sys.executable, "-m", "symbio_cli"]
+    rows = []
+    for n in sizes:
+        folder = os.path.join(work, f"n{n}")
+        write_firms(folder, n, streams)
+        cmd = symbio + ["territoire", folder, "-f", "json", "-o", os.devnull, "--date", "2026-01-01"]
+        total = statistics.median(timed(cmd) for _ in range(repetitions))
+        alone = statistics.median(analysis_time(folder) for _ in range(repetitions))
+        rows.append((n, total, alone))
+        print(f"{n:>6} entreprises : territoire {total:7.2f} s, analyse seule {alone:7.2f} s", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+    for label, col in (("territoire", 1), ("analyse seule", 2)):
+        parts = [f"{a[0]}→{b[0]} : {exponent(a[0], a[col], b[0], b[col]):.2f}" for a, b in zip(rows, rows[1:])]
+        k = exponent(rows[0][0], rows[0][col], rows[-1][0], rows[-1][col])
+        print(f"exposant de croissance, {label} : {', '.join(parts)} ; {rows[0][0]}→{rows[-1][0]} : {k:.2f} "
+              f"({'OK' if k <= 1.15 else 'HORS CIBLE'} : cible ≤ 1,15)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--firmes", type=int, default=2000)
     parser.add_argument("--flux", type=int, default=20)
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--garder", metavar="DOSSIER", help="écrire les inventaires ici et les garder")
+    parser.add_argument("--croissance", metavar="N1,N2,…", help="tailles pour l'exposant de croissance")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="symbio-territoire-")
+    if args.croissance:
+        try:
+            growth([int(x) for x in args.croissance.split(",")], args.flux, args.repetitions, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     folder = args.garder or os.path.join(work, "firmes")
     try:
         start = time.perf_counter()

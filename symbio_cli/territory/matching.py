@@ -75,6 +75,27 @@ class _Cells:
             p0, p1 = i * step, (i + 1) * step
             box = (p0, p1, j * step, (j + 1) * step, min(math.cos(p0), math.cos(p1)))
             self.cells.append((box, members, min(s.kf for s in members)))
+        # per cell, a pointer past exhausted suppliers (union-find with path compression): a demand never
+        # walks again over the suppliers that earlier demands used up
+        self.alive = [list(range(len(members) + 1)) for _, members, _ in self.cells]
+
+    def first_alive(self, ci: int, pos: int) -> int:
+        """The first position ≥ pos of cell ci whose supplier has something left (len when none)."""
+        nxt = self.alive[ci]
+        members = self.cells[ci][1]
+        root = pos
+        while True:
+            r = nxt[root]
+            if r != root:
+                root = r
+            elif root < len(members) and members[root].left <= EPS:
+                nxt[root] = root + 1
+                root += 1
+            else:
+                break
+        while pos != root:  # path compression
+            nxt[pos], pos = root, nxt[pos]
+        return root
 
 
 class _Candidates:
@@ -89,6 +110,7 @@ class _Candidates:
             self.heap.append((-bound, 0, ci, 0, reach))
         heapq.heapify(self.heap)
         self.cells = cells.cells
+        self.grid = cells
 
     def next(self):
         """(value, supply) of the best remaining candidate, or None when none has a positive value."""
@@ -107,10 +129,13 @@ class _Candidates:
                 return None
             _, _, ci, pos, reach = heapq.heappop(heap)
             members = self.cells[ci][1]
+            pos = self.grid.first_alive(ci, pos)  # the bound of `pos` holds for any later member (sorted by u)
+            if pos >= len(members):
+                continue
             s = members[pos]
             if pos + 1 < len(members):
                 heapq.heappush(heap, (-(members[pos + 1].u + d.price - reach), 0, ci, pos + 1, reach))
-            if s.left <= EPS or s.firm == d.firm:
+            if s.firm == d.firm:
                 continue
             gc = gc_rad(s.p, s.l, s.c, d.p, d.l, d.c)
             value = s.u + d.price - s.kf * gc
