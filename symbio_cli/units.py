@@ -431,6 +431,8 @@ CANONICAL_LABELS = {
     dims(ghg=1, mass=-1): "t CO2e/t",
     dims(ghg=1, length=-1): "t CO2e/m",
     dims(ghg=1): "t CO2e",
+    dims(ghg=1, energy=-1): "t CO2e/GJ",
+    dims(energy=1, mass=-1): "GJ/t",
     dims(time=-1): "/an",
     dims(lift=1, time=-1): "levées/an",
     DIMENSIONLESS: "",
@@ -444,7 +446,10 @@ def label(d: frozenset) -> str:
 
 
 def display(value: float, d: frozenset) -> tuple[float, str]:
-    """A canonical value in the unit reports use (km rather than m for distances)."""
+    """A canonical value in the unit reports use (km rather than m for distances,
+    kg CO2e/GJ rather than t CO2e/GJ for fuels, as energie.yaml gives them)."""
+    if d == _GHG_PER_ENERGY:
+        return value * 1000, "kg CO2e/GJ"
     exps = dict(d)
     length = exps.get("[length]", 0)
     if length == 1 and len(exps) == 1:
@@ -454,6 +459,17 @@ def display(value: float, d: frozenset) -> tuple[float, str]:
         base = CANONICAL_LABELS.get(rest, describe(rest)) or "1"
         return value * 1000, f"{base}/km"
     return value, label(d)
+
+
+_GHG_PER_ENERGY = dims(ghg=1, energy=-1)
+_BY_LABEL = {v: k for k, v in CANONICAL_LABELS.items() if v}
+
+
+def display_label(value: float, label_: str) -> tuple[float, str]:
+    """`display` for a value known by its canonical label (`FactorUse.unite`): (0,05211, "t CO2e/GJ")
+    → (52,11, "kg CO2e/GJ"); a label that is not canonical is returned unchanged."""
+    d = _BY_LABEL.get(label_)
+    return (value, label_) if d is None else display(value, d)
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,15 @@ def _raw(value: float | None) -> str:
     return text.replace(".", ",")
 
 
+def _unit(f: Factor) -> str:
+    """The unit as written in the library, "" for a plain number (`1`)."""
+    return "" if f.unit in ("1", "") else f.unit
+
+
+def _with_unit(text: str, f: Factor) -> str:
+    return f"{text} {_unit(f)}".strip()
+
+
 def factor_rows(lib: Library, prefix: str | None = None) -> list[dict]:
     """One row per factor at or below `prefix` (all when None), sorted by key."""
     rows = []
@@ -47,15 +56,15 @@ def show_factor(f: Factor) -> str:
     if f.by_year:
         for year, item in f.by_year:
             flag = " (dérivé)" if item.derived else ""
-            lines.append(f"  {year} : {_raw(item.raw)} {f.unit}{flag} — {item.source}")
+            lines.append(f"  {year} : {_with_unit(_raw(item.raw), f)}{flag} — {item.source}")
     else:
-        lines.append(f"  valeur    : {_raw(f.raw)} {f.unit}")
+        lines.append(f"  valeur    : {_with_unit(_raw(f.raw), f)}")
         computed = _computed(f)
-        if computed and computed != f"{_raw(f.raw)} {f.unit}":
+        if computed and computed != _with_unit(_raw(f.raw), f):
             lines.append(f"  au calcul : {computed}")
         lines.append(f"  année     : {f.year if f.year is not None else 'inconnue'}")
     if f.raw_low is not None or f.raw_high is not None:
-        lines.append(f"  plage     : {_raw(f.raw_low)} à {_raw(f.raw_high)} {f.unit}")
+        lines.append(f"  plage     : {_raw(f.raw_low)} à {_with_unit(_raw(f.raw_high), f)}")
     lines.append(f"  confiance : {f.confidence}")
     if f.proxy:
         lines.append("  approximation (proxy) : oui")
