@@ -7,7 +7,7 @@ factor used, and returns one frozen AuditResult.
 
 from __future__ import annotations
 
-from symbio_cli import pooling, units
+from symbio_cli import i18n, pooling, units
 from symbio_cli.containers import ContainerState, Terms, lifts_after  # noqa: F401 (lifts_after: part of the API)
 from symbio_cli.errors import FactorError, MethodError, field_name
 from symbio_cli.factors import (
@@ -48,6 +48,10 @@ from symbio_cli.units import dims
 
 EPS = 1e-9
 TIE = 0.005  # $: two gains closer than this are a tie (rule 22)
+# Wood (`bois_*`) sent to a taker with no `filiere`: energy recovery, the lower of its two usual
+# routes (issue 12, METHODE rule 17): a pellet or boiler use never counts as recycling; the
+# `filiere_defaut` of matieres.yaml still serves the territory's direct reuse (taker_route).
+WOOD_ROUTE_UNSAID = "valorisation_energetique"
 
 PER_TRIP = dims(currency=1, trip=-1)
 PER_KM = dims(currency=1, length=-1)
@@ -129,7 +133,7 @@ class _Audit:
             self.note_default(f"tarif.{mode}", self.region, PROVINCE, False, self.inv.flux[path[1]].id)
         if value is None:
             self.warn("tarif_manquant",
-                      f"aucun tarif pour le mode « {mode} » : coût d'élimination compté 0 $ ; donnez « gestion.tarif »",
+                      f"aucun tarif pour le mode « {i18n.mode(mode, 'fr')} » : coût d'élimination compté 0 $ ; donnez « gestion.tarif »",
                       path + ("tarif",))
         return value
 
@@ -486,8 +490,8 @@ class _Audit:
         """[R2] A warning when a scenario moves a stream down the LQE hierarchy."""
         if _level(route) <= _level(mode):
             return None
-        message = (f"scénario « {name} » : la filière « {route} » descend dans la hiérarchie des 3RV-E "
-                   f"(aujourd'hui « {mode} ») ; permis, mais à justifier")
+        message = (f"scénario « {name} » : la filière « {i18n.mode(route, 'fr')} » descend dans la hiérarchie "
+                   f"des 3RV-E (aujourd'hui « {i18n.mode(mode, 'fr')} ») ; permis, mais à justifier")
         self.warn("hierarchie", message, path)
         return message
 
@@ -498,8 +502,11 @@ class _Audit:
         unit_cost = (s["fee"] or 0.0) + s["levy"]
         revenue = m_s * sc.prix.value
         route = route_for(self.lib, s["material"], filiere=sc.filiere)
+        wood_unsaid = s["f"].matiere.startswith("bois_") and sc.filiere is None
+        if wood_unsaid:  # issue 12, rule 17: the lower rung, never an inflated recycling rate or GHG
+            route = WOOD_ROUTE_UNSAID
         mode = s["mode"]
-        name = sc.nom or f"Substitution ({sc.preneur or route})"
+        name = sc.nom or (f"Substitution ({sc.preneur})" if sc.preneur else i18n.mode(route, "fr"))
         # container of today: lifts fall by the change in need (rule 25 for levees_apres)
         k_before = k_after = 0.0
         lifts0 = lifts1 = None
@@ -568,10 +575,11 @@ class _Audit:
         if mode in ELIMINATION_MODES and route in ELIMINATION_MODES and route != mode:
             notes.append("prix_elimination_tout_compris")
         warning = self.hierarchy(mode, route, name, path + ("filiere",))
-        if s["f"].matiere.startswith("bois_") and sc.filiere is None:
+        if wood_unsaid:
             self.warn("filiere_bois",
-                      f"scénario « {name} » : bois sans « filiere » — précisez « recyclage » (panneaux, litière, paillis) "
-                      "ou « valorisation_energetique » (granules, chaudière)", path)
+                      f"scénario « {name} » : bois sans « filiere », compté en valorisation énergétique (le choix "
+                      "prudent : ni taux de recyclage ni GES du recyclage) — précisez « recyclage » (panneaux, litière, "
+                      "paillis) ou « valorisation_energetique » (granules, chaudière)", path)
         # GHG: complete or null (rule 6)
         ghg = 0.0
         has_factor = False
@@ -587,7 +595,8 @@ class _Audit:
             else:
                 ghg = None
                 self.warn("ges_partiel",
-                          f"facteur d'émission manquant pour « {s['f'].matiere} » ({mode} → {route}) : ce scénario est exclu du total des GES",
+                          f"facteur d'émission manquant pour « {s['f'].matiere} » ({i18n.mode(mode, 'fr')} → "
+                          f"{i18n.mode(route, 'fr')}) : ce scénario est exclu du total des GES",
                           path)
         if ghg is not None and distance is not None and m_s > 0 and ghg_trips:
             truck = self.truck(path + ("distance",))
@@ -628,7 +637,7 @@ class _Audit:
             "investissement_cad": _v(sc.investissement, 0.0), "penalite_cad": _v(sc.penalite, 0.0),
             "ges_matiere_tco2e": ghg_material, "ges_transport_tco2e": ghg_transport,
             "ges_levees_tco2e": ghg_lifts, "ges_facteur": has_factor,
-            "hierarchie": warning, "notes": notes,
+            "hierarchie": warning, "notes": notes, "combustible_remplace": sc.combustible_remplace,
         }
         return dict(
             type="substitution", nom=name, statut=sc.statut,

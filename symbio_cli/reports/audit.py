@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 
-from symbio_cli import __version__, i18n
+from symbio_cli import __version__, i18n, units
 from symbio_cli.factors import ELIMINATION_MODES, MODES
 from symbio_cli.numbers import format_money, format_quantity, round_half_up, sig_digits
 from symbio_cli.reports import charts
@@ -286,7 +286,8 @@ def _inventory(result: AuditResult, f: Formatter, lang: str, lib) -> dict:
     defaulted = {d.flux for d in result.defauts}
     defaults = ""
     if result.defauts:
-        items = [f"{d.cle} = {f.sig(d.valeur)} {d.unite}" + (f" ({d.flux})" if d.flux else "") for d in result.defauts]
+        items = [f"{d.cle} = {f.sig(units.display_label(d.valeur, d.unite)[0])} {units.display_label(d.valeur, d.unite)[1]}"
+                 + (f" ({d.flux})" if d.flux else "") for d in result.defauts]
         defaults = _t("inv.defauts", lang, liste=sep.join(items))
     streams, costs = [], []
     for s in result.flux:
@@ -535,14 +536,19 @@ def _ghg_line(s, sc, f: Formatter, lang, factors) -> str:
         return _t("a.ges.nd", lang)
     d = sc.detail
     m = sc.masse_detournee_t
-    parts, expected = [], 0.0
+    parts, expected, keys = [], 0.0, []
     if sc.filiere != s.mode:
-        ef0 = _factor_value(factors, f"emission.{s.matiere}.{s.mode}")
-        ef1 = _factor_value(factors, f"emission.{s.matiere}.{sc.filiere}")
-        if ef0 is None or ef1 is None:
+        fuel = d.get("combustible_remplace")
+        side0 = _ef_side(factors, s.matiere, s.mode, fuel, f, lang)
+        side1 = _ef_side(factors, s.matiere, sc.filiere, fuel, f, lang)
+        if side0 is None or side1 is None:
             return f.ghg(sc.ges_evites_tco2e)
+        (ef0, text0, keys0), (ef1, text1, keys1) = side0, side1
         expected += m * (ef0 - ef1)
-        parts.append(f"{f.t(m)} {TIMES} ({f.sig(ef0)} {MINUS} {'(' + f.sig(ef1) + ')' if ef1 < 0 else f.sig(ef1)}) t\u00a0CO₂e/t")
+        if ef1 < 0 and not text1.startswith("("):
+            text1 = f"({text1})"
+        parts.append(f"{f.t(m)} {TIMES} ({text0} {MINUS} {text1}) t\u00a0CO₂e/t")
+        keys = keys0 + keys1
     truck = _factor_value(factors, "transport.emission_vehicule")
     trips = d.get("voyages_ges", d.get("voyages"))
     distance = d.get("distance_km")
@@ -570,7 +576,30 @@ def _ghg_line(s, sc, f: Formatter, lang, factors) -> str:
     expr = " ".join(parts)
     if expr.startswith("+ "):
         expr = expr[2:]
+    if sc.filiere != s.mode and keys:
+        note = f" ({', '.join(keys)}){note}"
     return f"{expr} = {f.ghg(sc.ges_evites_tco2e)}{note}"
+
+
+def _ef_side(factors, material: str, route: str, fuel, f: Formatter, lang: str):
+    """One side of a GHG difference: (EF [t CO2e/t], its text, the keys of its extra terms), or None.
+
+    Energy recovery replacing a fossil fuel is `EF_combustion − PCI × EF_fuel` (issue 12,
+    facteurs/energie.yaml), written out with its values; `aucun` (or no fuel) is EF_combustion alone."""
+    ef = _factor_value(factors, f"emission.{material}.{route}")
+    if ef is None:
+        return None
+    if route != "valorisation_energetique" or fuel in (None, "aucun"):
+        return ef, f.sig(ef), []
+    heat_key, fuel_key = f"pouvoir_calorifique.{material}", f"combustible.{fuel}.emission"
+    heat, fuel_use = _factor_value(factors, heat_key), factors.get(fuel_key)
+    if heat is None or fuel_use is None:
+        return None
+    # facteurs_utilises gives fuels in kg CO2e/GJ (units.display): t CO2e/GJ here, so the units multiply out
+    per_gj = fuel_use.valeur / 1000 if fuel_use.unite.startswith("kg") else fuel_use.valeur
+    text = (f"({f.sig(ef)} {MINUS} {format_quantity(heat, 'GJ/t', lang, sig_digits(heat, 4), trim=True)} {TIMES} "
+            f"{format_quantity(per_gj, 't CO₂e/GJ', lang, sig_digits(per_gj, 4), trim=True)})")
+    return ef - heat * per_gj, text, [heat_key, fuel_key]
 
 
 def _collection_lines(s, sc, f: Formatter, lang, factors, containers):
@@ -762,7 +791,8 @@ def _factors(result: AuditResult, f: Formatter, lang: str) -> list[dict]:
         if not u.unite and 0 <= u.valeur <= 1 and (u.cle.startswith("politique.") or "taux" in u.cle):
             value, unit = f.pct(u.valeur, 1 if round_half_up(u.valeur * 100, 1) % 1 else 0), ""
         else:
-            value, unit = f.sig(u.valeur), i18n.unit(u.unite, lang)
+            shown, unit = units.display_label(u.valeur, u.unite)
+            value, unit = f.sig(shown), i18n.unit(unit, lang)
         rows.append({
             "cle": u.cle, "cle_parts": u.cle.split("."), "valeur": value, "unite": unit, "annee": str(u.annee) if u.annee is not None else "—",
             "confiance": i18n.confiance(u.confiance, lang),

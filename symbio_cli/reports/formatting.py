@@ -121,7 +121,8 @@ class Formatter:
             if i == 0:
                 out = self.money(eff)
             else:
-                shown = round_half_up(eff, 0)
-                op = MINUS if shown < 0 else "+"
+                # the operator follows the term's sign: `a − b`, never `a + −b`, nor `+ 0 $` for a
+                # subtracted zero (-0.0 compares equal to 0, so the sign is read from `sign` too)
+                op = MINUS if eff < 0 or (eff == 0 and sign < 0) else "+"
                 out += f" {op} {self.money(abs(eff))}"
         return out

@@ -1,0 +1,169 @@
+"""Relecture de 17 h (notes/relecture.md) : chaque faute, pour toute sa famille, avec des valeurs calculées à la main."""
+
+from __future__ import annotations
+
+import pytest
+
+from methode_outils import base, lib_value, run, stream
+from symbio_cli import factors, i18n, units
+from symbio_cli.reports import audit as audit_report
+from symbio_cli.reports.factors import show_factor
+from symbio_cli.reports.formatting import Formatter
+
+
+def codes(result) -> list[str]:
+    return [w.code for w in result.avertissements]
+
+
+def sub(**kw) -> dict:
+    out = {"type": "substitution", "prix": "0 $/t"}
+    out.update(kw)
+    return out
+
+
+def md(result) -> str:
+    return audit_report.render(result, "md", "fr", "2026-11-29", factors.load())
+
+
+# -- 1. libellés du catalogue, jamais des clés internes (issues 9 et 12) -------------------------------------
+
+
+def test_a_scenario_without_a_name_is_named_by_the_label_of_its_route():
+    inv = base()
+    inv["flux"] = [stream("bois", quantite="100 t/an",
+                          scenarios=[sub(filiere="valorisation_energetique", combustible_remplace="mazout")]),
+                   stream("carton", matiere="carton", quantite="10 t/an", scenarios=[sub(filiere="recyclage")])]
+    result = run(inv)
+    names = [f.scenarios[0].nom for f in result.flux]
+    assert names == [i18n.mode("valorisation_energetique", "fr"), i18n.mode("recyclage", "fr")]
+    assert names == ["Valorisation énergétique", "Recyclage"]
+    text = md(result)
+    assert "valorisation_energetique)" not in text and "Substitution (" not in text
+
+
+def test_a_named_taker_still_names_the_scenario():
+    inv = base()
+    inv["flux"] = [stream("carton", matiere="carton", quantite="10 t/an",
+                          scenarios=[sub(filiere="recyclage", preneur="Cartonnerie X")])]
+    assert run(inv).flux[0].scenarios[0].nom == "Substitution (Cartonnerie X)"
+
+
+def test_warnings_name_modes_by_their_labels():
+    inv = base()
+    # no emission factor for synthetic gypsum: the GHG warning names both modes
+    inv["flux"] = [stream("gypse", matiere="gypse_synthetique", quantite="100 t/an", masse_volumique="1 t/m³",
+                          scenarios=[sub(filiere="recyclage")])]
+    result = run(inv)
+    messages = [w.message for w in result.avertissements if w.code == "ges_partiel"]
+    assert messages and all("(Enfouissement → Recyclage)" in m for m in messages), messages
+    assert not any("enfouissement →" in w.message for w in result.avertissements)
+
+
+DIMENSION_WORDS = ("masse", "longueur", "temps", "argent", "levées", "voyages", "GES", "énergie", "volume",
+                   "surface", "nombre sans unité")
+
+
+def test_every_factor_of_the_library_displays_a_unit_not_a_dimension_name():
+    lib = factors.load()
+    assert lib.factors
+    for key, f in lib.factors.items():
+        _, shown = units.display(1.0, f.dims)
+        assert not any(w in shown for w in DIMENSION_WORDS), (key, shown)
+    # the fuels in kg CO2e/GJ as energie.yaml gives them: 0,05211 t CO2e/GJ × 1 000 = 52,11 kg CO2e/GJ
+    gas = lib.factors["combustible.gaz_naturel.emission"]
+    assert units.display(gas.value, gas.dims) == (pytest.approx(52.11), "kg CO2e/GJ")
+    heat = lib.factors["pouvoir_calorifique.bois_residus"]
+    assert units.display(heat.value, heat.dims) == (pytest.approx(9.42), "GJ/t")
+
+
+def test_the_factor_table_of_the_audit_shows_units():
+    inv = base()
+    inv["flux"] = [stream("bois", quantite="100 t/an",
+                          scenarios=[sub(filiere="valorisation_energetique", combustible_remplace="gaz_naturel")])]
+    rows = {r["cle"]: r for r in audit_report._factors(run(inv), Formatter("fr"), "fr")}
+    assert rows["combustible.gaz_naturel.emission"]["unite"] == "kg CO2e/GJ"
+    assert rows["combustible.gaz_naturel.emission"]["valeur"] == "52,11"
+    assert rows["pouvoir_calorifique.bois_residus"]["unite"] == "GJ/t"
+    for r in rows.values():
+        assert not any(w in r["unite"] for w in DIMENSION_WORDS), r
+
+
+def test_a_plain_number_factor_shows_no_unit_one():
+    text = show_factor(factors.load().factors["collecte.taux_remplissage"])
+    line = next(x for x in text.splitlines() if x.strip().startswith("valeur"))
+    assert line.rstrip().endswith("0,8"), line
+
+
+# -- 2. la valorisation énergétique montre son calcul (issue 12) ------------------------------------------------
+
+
+def test_energy_recovery_ghg_line_shows_the_fuel_term():
+    inv = base()
+    inv["flux"] = [stream("bois", quantite="100 t/an",
+                          scenarios=[sub(filiere="valorisation_energetique", combustible_remplace="mazout")])]
+    result = run(inv)
+    ef_landfill = lib_value("emission.bois_residus.enfouissement")  # −1,014 t CO2e/t
+    ef_burn = lib_value("emission.bois_residus.valorisation_energetique")  # 0,05512 t CO2e/t
+    heat = lib_value("pouvoir_calorifique.bois_residus")  # 9,42 GJ/t
+    oil = lib_value("combustible.mazout.emission")  # 0,07065 t CO2e/GJ
+    # 100 t × (−1,014 − (0,05512 − 9,42 × 0,07065)) = 100 × (−1,014 − 0,05512 + 0,66552) = −40,4 t CO2e
+    expected = 100 * (ef_landfill - (ef_burn - heat * oil))
+    assert result.flux[0].scenarios[0].ges_evites_tco2e == pytest.approx(expected)
+    assert round(expected, 1) == -40.4
+    line = next(x for x in md(result).splitlines() if x.startswith("- GES évités")).replace("\xa0", " ")
+    assert "100,0 t × (-1,014 − (0,05512 − 9,42 GJ/t × 0,07065 t CO₂e/GJ)) t CO₂e/t = -40,4 t CO₂e" in line, line
+    assert "pouvoir_calorifique.bois_residus" in line and "combustible.mazout.emission" in line
+
+
+# -- 3. du bois sans filière n'est jamais compté en recyclage (issues 12 et 10) -------------------------------
+
+
+def test_wood_without_a_route_counts_as_energy_recovery_with_a_warning():
+    """cas/methode/granules_comptes_recyclage.yaml : 100 t de sciure, deux preneurs au même gain."""
+    inv = base()
+    inv["flux"] = [stream("sciure", quantite="100 t/an", gestion={"tarif": "100 $/t", "entreposage": "5 m²"},
+                          scenarios=[sub(nom="Granules (sans filiere)", preneur="Granulerie", prix="20 $/t"),
+                                     sub(nom="Granules (valorisation)", preneur="Granulerie", prix="20 $/t",
+                                         filiere="valorisation_energetique")])]
+    result = run(inv)
+    first = result.flux[0].scenarios[0]
+    assert first.filiere == "valorisation_energetique"
+    assert first.ges_evites_tco2e is None  # no combustible_remplace: n.d., never the 81,6 t of recycling
+    assert result.totaux.taux_recyclage_apres == 0  # 0 t recycled out of 100 t
+    assert result.totaux.taux_mise_en_valeur_apres == pytest.approx(100 / 100)
+    warning = next(w for w in result.avertissements if w.code == "filiere_bois")
+    assert "valorisation énergétique" in warning.message and "recyclage" in warning.message
+
+
+@pytest.mark.parametrize("material", ["bois_residus", "bois_construction"])
+def test_every_wood_material_without_a_route_is_energy_recovery(material):
+    inv = base()
+    inv["flux"] = [stream("b", matiere=material, quantite="50 t/an", masse_volumique="250 kg/m³",
+                          scenarios=[sub(combustible_remplace="gaz_naturel")])]
+    result = run(inv)
+    assert result.flux[0].scenarios[0].filiere == "valorisation_energetique"
+    assert "filiere_bois" in codes(result)
+
+
+def test_wood_with_a_said_route_keeps_it():
+    inv = base()
+    inv["flux"] = [stream("b", quantite="50 t/an", scenarios=[sub(filiere="recyclage")])]
+    result = run(inv)
+    assert result.flux[0].scenarios[0].filiere == "recyclage"
+    assert "filiere_bois" not in codes(result)
+    assert result.totaux.taux_recyclage_apres == pytest.approx(50 / 50)
+
+
+# -- 5. une ligne de calcul ne montre jamais « a + −b » (issue 10) ---------------------------------------------
+
+
+def test_a_subtracted_zero_is_written_with_a_minus():
+    f = Formatter("fr")
+
+    def signed(terms):
+        return f.signed(terms).replace("\xa0", " ")
+
+    assert signed([(0.0, 1), (0.0, -1)]) == "0 $ − 0 $"
+    assert signed([(100.0, 1), (30.0, -1)]) == "100 $ − 30 $"
+    assert signed([(100.0, 1), (-30.0, 1)]) == "100 $ − 30 $"
+    assert signed([(100.0, 1), (-30.0, -1)]) == "100 $ + 30 $"
