@@ -265,6 +265,33 @@ def test_blocked_search_allocates_exactly_like_sorting_every_pair(seed):
     assert fast == slow
 
 
+def _dense_market(seed):
+    """Many suppliers in few grid cells, demands larger than supplies: most suppliers end up used up."""
+    rng = random.Random(seed)
+    supplies, demands, by_cat = [], [], {}
+    for k in range(300):
+        lat, lon = math.radians(46 + rng.gauss(0, 0.1)), math.radians(-72 + rng.gauss(0, 0.1))
+        s = matching.Supply(k, rng.randrange(120), k, float(rng.randint(40, 60)), rng.choice([0.16, 0.3]),
+                            float(rng.randint(5, 50)), lat, lon, math.cos(lat))
+        supplies.append(s)
+        by_cat.setdefault(rng.choice("xy"), []).append(s)
+    for k in range(60):
+        lat, lon = math.radians(46 + rng.gauss(0, 0.1)), math.radians(-72 + rng.gauss(0, 0.1))
+        demands.append(matching.Demand(k, rng.randrange(120), k, rng.choice("xy"), float(rng.randint(0, 30)),
+                                       float(rng.randint(50, 400)), lat, lon, math.cos(lat)))
+    return supplies, demands, by_cat
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_used_up_suppliers_skipped_by_every_search_allocate_like_sorting_every_pair(seed):
+    s1, d1, c1 = _dense_market(seed)
+    s2, d2, c2 = _dense_market(seed)
+    fast = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in matching.allocate(s1, d1, c1)]
+    slow = [(round(v, 9), s.order, d.order, round(q, 9)) for v, s, d, q in matching.allocate_naive(s2, d2, c2)]
+    assert sum(s.left <= matching.EPS for s in s1) > 100  # the skip pointers are exercised
+    assert fast == slow
+
+
 def test_pairs_with_no_positive_value_are_not_proposed(tmp_path):
     # a recycler's rebate lost (−40 $/t) and a cheap input 600 km away: net value < 0
     docs = [
