@@ -14,6 +14,10 @@ import re
 import unicodedata
 from typing import Annotated, Literal, Union
 
+from symbio_cli import _sans_plugins
+
+_sans_plugins.install()  # before the first model is built: no plugin search (issue 15)
+
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
