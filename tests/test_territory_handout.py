@@ -38,10 +38,11 @@ def test_handout_ghg_is_nd_when_a_match_has_no_factor_never_a_partial_figure(tmp
     ]
     md = run("territoire", _write(tmp_path, docs), "--date", "2026-01-01").stdout
     head = _handout(md)
-    # 300 t of bark have no factor, out of 300 + 8 = 308 t
+    # 300 t of bark have no factor; the cardboard's 308 − 300 = 8 t have one
     q = format_number(300, "fr", 1)
-    total = format_number(308, "fr", 1)
-    assert f"n.d. (sans facteur d'émission\u00a0: {q}\u00a0t sur {total}\u00a0t)" in head
+    # [R2] the totals table's partial figure, scoped to the 8 t it covers, and n.d. for the 300 t
+    known = format_number(308 - 300, "fr", 1)
+    assert f"pour {known}\u00a0t\u00a0; n.d. pour {q}\u00a0t" in head
     assert "(partiel)" not in head
     # the bark's row says n.d.; the cardboard's row has its own (trucks only) figure
     bark = next(line for line in head.splitlines() if line.startswith("| ") and "Scierie → Serres" in line)

@@ -148,14 +148,16 @@ def _map_lines(result: TerritoryResult, lib, lang: str, pos: dict, match_no: lis
 
 
 def _headline_ghg(v: _View) -> str:
-    """GHG for the handout: a complete total, else n.d. with the tonnes it would leave out (never a partial
-    figure standing for the whole: a few trucks' emissions would read as the synergies' effect)."""
+    """GHG for the handout: a complete total; a partial one is the totals table's figure, scoped to the tonnes
+    it covers, and n.d. for the tonnes without a factor (never a partial figure standing for the whole: a few
+    trucks' emissions would read as the synergies' effect)."""
     t, f = v.result.totaux, v.f
     if t.ges_evites_tco2e is None:
         return f.hidden
     if t.ges_partiel:  # METHODE [R2]: the partial total, with the tonnes it leaves out, as in the totals table
         missing = f.hidden if t.ges_sans_facteur_t is None else f.t(t.ges_sans_facteur_t)
-        return v.t("fiche.ges.partiel", g=f.ghg(t.ges_evites_tco2e, digits=1), q=missing, total=f.t(t.quantite_t))
+        known = f.hidden if t.ges_sans_facteur_t is None else f.t(t.quantite_t - t.ges_sans_facteur_t)
+        return v.t("fiche.ges.partiel", g=f.ghg(t.ges_evites_tco2e, digits=1), q_avec=known, q=missing)
     return f.ghg(t.ges_evites_tco2e, digits=1)
 
 
