@@ -12,9 +12,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from symbio_cli.errors import MethodError
 from symbio_cli.games import ceil
+from symbio_cli.numbers import message_number
 
 EPS = 1e-9
+# The most lifts (or trips) a year a count may reach, computed or declared (units: lifts per year are
+# bounded at 10^6, two a minute): a tiny positive capacity would otherwise give 10^12 lifts and 10^14 $.
+MAX_LIFTS = 1e6
+
+
+def check_count(count: float, path: tuple, what: str, field: str, expected: str) -> None:
+    """Refuse a computed count of lifts or trips above MAX_LIFTS a year (MethodError at `path + (field,)`).
+
+    `what` names the capacity in French (« charge utile »), `expected` gives an example (« ex. 10 t »)."""
+    if count > MAX_LIFTS:
+        raise MethodError(path + (field,), (
+            f"{what} trop petite : elle demande {message_number(count, 0)} {'voyages' if field == 'charge_voyage' else 'levées'} "
+            f"par an ({message_number(MAX_LIFTS, 0)} au plus) ; donnez « {field} » en {expected}"))
 
 
 @dataclass(slots=True)
@@ -42,6 +57,7 @@ class Terms:
     forfait_lifts: float | None = None  # the schedule the forfait pays for
     distance: float | None = None  # m, one way (GHG of collection trips)
     capacity: float = 0.0  # m³ per lift: contenant × taux_remplissage × compaction × nombre
+    path: tuple = ()  # where the terms are written (conteneurs[i], flux[i].gestion.collecte…), for errors
 
     def __post_init__(self):
         self.capacity = self.volume * self.fill * self.compaction * self.count
@@ -49,8 +65,12 @@ class Terms:
     def need(self, volume: float, mass: float) -> int:
         """L_need(S) = ceil(max(ΣV/cap, Σm/(N × charge_utile)))."""
         ratio = volume / self.capacity if self.capacity > 0 else 0.0
+        check_count(ratio, self.path, "capacité du conteneur (contenant × remplissage × compaction)", "contenant",
+                    "m³ ou vg³ (ex. 40 vg³)")
         if self.payload:
-            ratio = max(ratio, mass / (self.count * self.payload))
+            by_mass = mass / (self.count * self.payload)
+            check_count(by_mass, self.path, "charge utile", "charge_utile", "t par levée (ex. 10 t)")
+            ratio = max(ratio, by_mass)
         return ceil(ratio) if ratio > 0 else 0
 
     def lift_cost(self, lifts: float) -> float:

@@ -8,7 +8,7 @@ factor used, and returns one frozen AuditResult.
 from __future__ import annotations
 
 from symbio_cli import i18n, pooling, units
-from symbio_cli.containers import ContainerState, Terms, lifts_after  # noqa: F401 (lifts_after: part of the API)
+from symbio_cli.containers import ContainerState, Terms, check_count, lifts_after  # noqa: F401 (lifts_after: part of the API)
 from symbio_cli.errors import FactorError, MethodError, field_name
 from symbio_cli.factors import (
     ELIMINATION_MODES,
@@ -175,7 +175,7 @@ class _Audit:
             included=pick("tonnes_incluses", base.included if base else None),
             overage_price=pick("surplus", base.overage_price if base else None, 0.0) or 0.0,
             forfait=forfait, forfait_lifts=forfait_lifts,
-            distance=pick("distance", base.distance if base else None),
+            distance=pick("distance", base.distance if base else None), path=path,
         )
 
     def note_default(self, base: str, leaf: str | None, fallback: str | None, quiet: bool, flux: str) -> None:
@@ -433,6 +433,7 @@ class _Audit:
                 self.note_default("transport.charge_utile", None, None, False, self.inv.flux[path[1]].id)
             if load is None:
                 raise MethodError(path + ("charge_voyage",), "charge par voyage inconnue : donnez « charge_voyage » (ex. 12 t)")
+        check_count(mass / load, path, "charge par voyage", "charge_voyage", "t par voyage (ex. 12 t)")
         return ceil(mass / load) if mass > 0 else 0
 
     def emission(self, material: str, route: str, path: tuple, fuel: str | None = None) -> float | None:

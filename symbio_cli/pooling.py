@@ -8,6 +8,7 @@ the group price on every member's tonnes) are ≤ 0 does not form.
 
 from __future__ import annotations
 
+from symbio_cli.containers import check_count
 from symbio_cli.errors import MethodError
 from symbio_cli.games import ceil, coalition_cost, core_violation, proportional_split, shapley
 from symbio_cli.inventory import MASS_RATE, Mutualisation
@@ -18,6 +19,9 @@ EPS = 1e-9
 
 def _v(q, default=None):
     return default if q is None else q.value
+
+
+CAPACITY = "capacité du conteneur (contenant × remplissage × compaction)"
 
 
 def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> dict:
@@ -83,6 +87,8 @@ def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> 
             price_gains.append(0.0)
         n_lifts = _v(partner.levees)
         if n_lifts is None:
+            if own.capacity > 0:
+                check_count(vol / own.capacity, own.path, CAPACITY, "contenant", "m³ ou vg³ (ex. 40 vg³)")
             n_lifts = float(ceil(vol / own.capacity)) if own.capacity > 0 else 0.0
         partner_fee = _v(partner.frais_levee, own.fee)
         if partner.cout_actuel is not None:
@@ -127,6 +133,9 @@ def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> 
     avoided = alone[0] + tarif_gain
     costs = shares[0]
     gain = avoided - costs
+    if cap > 0 and not group:
+        check_count(sum(volumes) / cap, path if sc.contenant is not None else own.path, CAPACITY, "contenant",
+                    "m³ ou vg³ (ex. 40 vg³)")
     area_after = _v(sc.entreposage_apres, s["area"])
     recovered = s["area"] - area_after
     value = 0.0

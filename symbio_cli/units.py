@@ -501,6 +501,9 @@ RATE_BOUNDS = {
     "masse_volumique": (0.001, 100.0, "1 kg/m³", "100 t/m³", "masse volumique"),
 }
 _POSITIVE = ("charge_utile", "charge_voyage", "contenant")
+# The smallest payload (t) and container (m³) a field of _POSITIVE may give: 1 kg, 1 L. The count of lifts or
+# trips they imply is checked too (containers.check_count), since 10^9 t/an ÷ 1 kg is still beyond 10^6 a year.
+_SMALLEST_CAPACITY = {dims(mass=1): (0.001, "1 kg"), dims(length=3): (0.001, "1 L")}
 
 
 def rate_kind(name: str) -> str | None:
@@ -533,6 +536,9 @@ def bounds_problem(value: float, d: frozenset, name: str = "") -> str | None:
         return None
     if value <= 0 and any(p in name for p in _POSITIVE):
         return "valeur strictement positive attendue"
+    smallest = _SMALLEST_CAPACITY.get(d)
+    if smallest is not None and 0 < value < smallest[0] and any(p in name for p in _POSITIVE):
+        return f"valeur trop petite : {smallest[1]} au moins (une capacité minuscule demanderait des milliards de levées ou de voyages)"
     magnitude = abs(value)
     if 0 < magnitude < SMALLEST:
         return "valeur trop petite (erreur de frappe ?)"

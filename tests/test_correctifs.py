@@ -167,3 +167,77 @@ def test_a_subtracted_zero_is_written_with_a_minus():
     assert signed([(100.0, 1), (30.0, -1)]) == "100 $ − 30 $"
     assert signed([(100.0, 1), (-30.0, 1)]) == "100 $ − 30 $"
     assert signed([(100.0, 1), (-30.0, -1)]) == "100 $ + 30 $"
+
+
+# -- 4. une capacité minuscule est refusée : jamais plus de 10^6 levées ou voyages par an (issues 13 et 11) -------
+
+from pathlib import Path  # noqa: E402
+
+from symbio_cli import pipeline  # noqa: E402
+
+
+def _audit_text(tmp_path: Path, text: str):
+    p = tmp_path / "cap.yaml"
+    p.write_text(text, encoding="utf-8")
+    return pipeline.audit_file(str(p), factors.load())
+
+
+CONTAINER_CASE = """version: 1
+entreprise: {{nom: X, region: quebec}}
+annee: 2026
+conteneurs:
+  - {{id: c, contenant: {contenant}, frais_levee: 300 $, taux_remplissage: 100 %, charge_utile: {charge}}}
+flux:
+  - id: a
+    nom: A
+    matiere: carton
+    quantite: {quantite}
+    masse_volumique: 50 kg/m³
+    gestion: {{mode: enfouissement, tarif: 95 $/t, conteneur: c}}
+    scenarios:
+      - {{type: substitution, prix: 10 $/t, distance: 10 km, charge_voyage: {voyage}}}
+"""
+
+
+def _errors(outcome):
+    return [p for p in outcome.problems if p.severity != "avertissement"]
+
+
+@pytest.mark.parametrize("field,values", [
+    ("charge_utile", dict(contenant="40 vg³", charge="0.0000000001 t", quantite="10 t/mois", voyage="10 t")),
+    ("charge_voyage", dict(contenant="40 vg³", charge="10 t", quantite="10 t/mois", voyage="0.0000001 t")),
+    ("contenant", dict(contenant="0.0000001 m³", charge="10 t", quantite="10 t/mois", voyage="10 t")),
+])
+def test_a_tiny_capacity_is_refused_at_input(tmp_path, field, values):
+    outcome = _audit_text(tmp_path, CONTAINER_CASE.format(**values))
+    assert outcome.result is None
+    errors = _errors(outcome)
+    assert errors and errors[0].field.endswith(field) and errors[0].line is not None and errors[0].column is not None
+    assert "trop petite" in errors[0].message
+
+
+@pytest.mark.parametrize("field,values,count", [
+    # 1 000 000 t/an ÷ 0,5 t par levée = 2 000 000 levées > 1 000 000
+    ("charge_utile", dict(contenant="40 vg³", charge="0.5 t", quantite="1000000 t/an", voyage="10 t"), "2 000 000"),
+    # 10 t/mois × 12 = 120 t/an ÷ 0,0001 t… refused at input; 100 000 t/an ÷ 0,05 t = 2 000 000 voyages
+    ("charge_voyage", dict(contenant="40 vg³", charge="20 t", quantite="100000 t/an", voyage="0.05 t"), "2 000 000"),
+    # 100 000 t/an ÷ 0,05 t/m³ = 2 000 000 m³/an in a 1 m³ container, full = 2 000 000 levées
+    ("contenant", dict(contenant="1 m³", charge="1000 t", quantite="100000 t/an", voyage="1000 t"), "2 000 000"),
+])
+def test_a_capacity_that_needs_more_than_a_million_lifts_a_year_is_refused(tmp_path, field, values, count):
+    outcome = _audit_text(tmp_path, CONTAINER_CASE.format(**values))
+    assert outcome.result is None
+    errors = _errors(outcome)
+    assert errors, outcome.problems
+    e = errors[0]
+    assert e.field.endswith(field), e.field
+    assert e.line is not None and e.column is not None
+    assert count in e.message.replace("\u202f", " ").replace("\xa0", " "), e.message
+    assert "1 000 000 au plus" in e.message.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_a_million_lifts_exactly_is_accepted(tmp_path):
+    # 500 000 t/an ÷ 0,5 t = 1 000 000 levées : the cap itself is allowed
+    outcome = _audit_text(tmp_path, CONTAINER_CASE.format(contenant="40 vg³", charge="0.5 t",
+                                                          quantite="500000 t/an", voyage="1000 t"))
+    assert not _errors(outcome), [p.message for p in _errors(outcome)]
