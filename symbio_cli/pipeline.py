@@ -62,14 +62,32 @@ def _figures(obj, path=()):
             yield from _figures(item, path + (k,))
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_KINDS: dict[type, object] = {}  # per class: "float", "seq", "dict", None (nothing to walk) or field names
+
+
+def _kind(cls: type):
+    """How `_figures` walks an instance of `cls` (same order of tests), cached per class."""
+    kind = _KINDS.get(cls, _KINDS)
+    if kind is _KINDS:
+        if issubclass(cls, float):
+            kind = "float"
+        elif dataclasses.is_dataclass(cls):
+            kind = tuple(f.name for f in dataclasses.fields(cls))
+        elif issubclass(cls, (tuple, list)):
+            kind = "seq"
+        elif issubclass(cls, dict):
+            kind = "dict"
+        else:
+            kind = None
+        _KINDS[cls] = kind
+    return kind
 
 
 def _in_range(obj) -> bool:
     """True when every float of `obj` (walked like `_figures`) is finite and within MAX_FIGURE.
 
-    An iterative walk without paths, with the field names cached per class: a
-    result holds thousands of floats, and `_figures`' nested generators cost
+    An iterative walk without paths, with what to do cached per class: a
+    result holds thousands of values, and `_figures`' nested generators cost
     more than the audit itself on a batch. Only a result that fails pays for
     `_figures`, which names the first figure out of range.
     """
@@ -77,19 +95,18 @@ def _in_range(obj) -> bool:
     pop, extend = stack.pop, stack.extend
     while stack:
         o = pop()
-        if isinstance(o, float):
+        kind = _kind(type(o))
+        if kind is None:
+            continue
+        if kind == "float":
             if not abs(o) <= MAX_FIGURE:  # NaN compares False: out of range too
                 return False
-            continue
-        names = _FIELD_NAMES.get(type(o))
-        if names is None and dataclasses.is_dataclass(o) and not isinstance(o, type):
-            names = _FIELD_NAMES[type(o)] = tuple(f.name for f in dataclasses.fields(o))
-        if names is not None:
-            extend([getattr(o, n) for n in names])
-        elif isinstance(o, (tuple, list)):
+        elif kind == "seq":
             extend(o)
-        elif isinstance(o, dict):
+        elif kind == "dict":
             extend(o.values())
+        else:
+            extend([getattr(o, n) for n in kind])
     return True
 
 
