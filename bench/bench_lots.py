@@ -7,7 +7,8 @@
    (target: ratio ≤ 0,7).
 2. Throughput: `symbio audit DIR -f json -o OUT -j 2` on N seeded synthetic
    inventories against one process that only parses the same files with
-   PyYAML's C loader and writes each back as JSON (target: ratio ≤ 1,0).
+   PyYAML's C loader and writes each back as JSON (target: ratio ≤ 1,0 for
+   issue 5, ≤ 0,6 for issue 15: two cores allow about 0,5).
 
 Runs alternate (baseline, symbio, baseline, …) so that drifts of the machine
 hit both; medians and min–max are printed. Timings live here, never in tests.
@@ -101,7 +102,7 @@ def main() -> None:
             [args.symbio, "audit", src, "-f", "json", "-o", out_b, "-j", str(args.jobs), "--date", "2026-01-01"],
             args.repetitions, before=clean)
         written = len([n for n in os.listdir(out_b) if n.startswith("inv")])
-        report(f"Lot : {args.inventaires} inventaires × {args.flux} flux, -j {args.jobs}", base, ours, "≤ 1,00")
+        report(f"Lot : {args.inventaires} inventaires × {args.flux} flux, -j {args.jobs}", base, ours, "≤ 0,60 (issue 15 ; ≤ 1,00 issue 5)")
         print(f"  rapports écrits : {written} ; inventaires/s : {args.inventaires / statistics.median(ours):.0f}")
 
 
