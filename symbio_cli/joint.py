@@ -126,6 +126,7 @@ class Joint:
                 if c.lifts > c.need + 1:
                     over = c.terms.sizing(c.lifts, c.need)
                     sizing += over
+                if over >= 0.5:  # a quick win worth 0 $ (e.g. a forfait) is no warning: nothing to act on
                     self.audit.warn("surdimensionnement",
                                     f"conteneur « {key} » : {message_number(c.lifts)} levées/an pour {c.need} nécessaires — "
                                     f"{message_number(over)} $/an à récupérer en ajustant l'horaire",

@@ -48,10 +48,8 @@ from symbio_cli.units import dims
 
 EPS = 1e-9
 TIE = 0.005  # $: two gains closer than this are a tie (rule 22)
-# Wood (`bois_*`) sent to a taker with no `filiere`: energy recovery, the lower of its two usual
-# routes (issue 12, METHODE rule 17): a pellet or boiler use never counts as recycling; the
-# `filiere_defaut` of matieres.yaml still serves the territory's direct reuse (taker_route).
-WOOD_ROUTE_UNSAID = "valorisation_energetique"
+# Wood (`bois_*`) with no `filiere`: the lower of its two routes (issue 12, rule 17), never recycling by default
+WOOD_ROUTE_UNSAID = "valorisation_energetique"  # (matieres.yaml filiere_defaut still serves the territory)
 
 PER_TRIP = dims(currency=1, trip=-1)
 PER_KM = dims(currency=1, length=-1)
@@ -474,8 +472,12 @@ class _Audit:
 
     def rent(self, storage_type: str, path: tuple, flux: str = "") -> float | None:
         key = "entreposage.loyer" if storage_type == "interieur" else "entreposage.loyer_exterieur"
-        if storage_type not in self._rents:
-            self._rents[storage_type] = self.factor(key, self.region, PROVINCE, path)
+        if storage_type not in self._rents:  # no sourced outdoor rent may exist: one data gap per file
+            self._rents[storage_type] = self.factor(key, self.region, PROVINCE, path, quiet=storage_type != "interieur")
+            if self._rents[storage_type] is None and storage_type != "interieur":
+                self.warn("loyer_exterieur_manquant", f"aucun loyer d'entreposage extérieur sourcé pour la région "
+                          f"« {self.region} » : la valeur de l'espace extérieur récupéré est n.d. ; si vous la connaissez, "
+                          "donnez « entreposage.loyer_exterieur » dans « hypotheses: », en $/m²/an", path)
         if self._rents[storage_type] is not None:
             self.note_default(key, self.region, PROVINCE, False, flux)
         return self._rents[storage_type]
@@ -503,9 +505,8 @@ class _Audit:
         unit_cost = (s["fee"] or 0.0) + s["levy"]
         revenue = m_s * sc.prix.value
         route = route_for(self.lib, s["material"], filiere=sc.filiere)
-        wood_unsaid = s["f"].matiere.startswith("bois_") and sc.filiere is None
-        if wood_unsaid:  # issue 12, rule 17: the lower rung, never an inflated recycling rate or GHG
-            route = WOOD_ROUTE_UNSAID
+        wood_unsaid = s["f"].matiere.startswith("bois_") and sc.filiere is None  # issue 12, rule 17
+        route = WOOD_ROUTE_UNSAID if wood_unsaid else route
         mode = s["mode"]
         name = sc.nom or (f"Substitution ({sc.preneur})" if sc.preneur else i18n.mode(route, "fr"))
         # container of today: lifts fall by the change in need (rule 25 for levees_apres)
@@ -578,9 +579,9 @@ class _Audit:
         warning = self.hierarchy(mode, route, name, path + ("filiere",))
         if wood_unsaid:
             self.warn("filiere_bois",
-                      f"scénario « {name} » : bois sans « filiere », compté en valorisation énergétique (le choix "
-                      "prudent : ni taux de recyclage ni GES du recyclage) — précisez « recyclage » (panneaux, litière, "
-                      "paillis) ou « valorisation_energetique » (granules, chaudière)", path)
+                      f"scénario « {name} » : bois sans « filiere », compté en valorisation énergétique (le choix prudent : "
+                      "ni taux ni GES du recyclage) — précisez « recyclage » (panneaux, litière, paillis) ou "
+                      "« valorisation_energetique » (granules, chaudière)", path)
         # GHG: complete or null (rule 6)
         ghg = 0.0
         has_factor = False

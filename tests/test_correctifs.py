@@ -241,3 +241,83 @@ def test_a_million_lifts_exactly_is_accepted(tmp_path):
     outcome = _audit_text(tmp_path, CONTAINER_CASE.format(contenant="40 vg³", charge="0.5 t",
                                                           quantite="500000 t/an", voyage="1000 t"))
     assert not _errors(outcome), [p.message for p in _errors(outcome)]
+
+
+# -- 5 (suite) : le cas de la mutualisation, de bout en bout ----------------------------------------------------
+
+from conftest import run as cli  # noqa: E402
+
+CAS = Path("/work/shared/cas/methode")
+
+
+@pytest.mark.skipif(not (CAS / "mutualisation-tarif-redevance-incluse.yaml").exists(), reason="cas partagés absents")
+def test_the_group_saving_line_subtracts(tmp_path):
+    out = tmp_path / "m.md"
+    cli("audit", str(CAS / "mutualisation-tarif-redevance-incluse.yaml"), "-o", str(out))
+    line = next(x for x in out.read_text(encoding="utf-8").splitlines() if "somme des coûts seuls" in x)
+    line = line.replace("\xa0", " ")
+    assert " + " not in line.split(":", 1)[1], line  # somme des coûts seuls − coût du groupe
+    assert " − " in line.split(":", 1)[1], line
+
+
+# -- 7. des avertissements qu'on peut suivre, une fois (issue 11) ----------------------------------------------
+
+
+OUTDOOR = """version: 1
+entreprise: {nom: X, region: quebec}
+annee: 2026
+flux:
+""" + "".join(f"""  - id: f{i}
+    nom: F{i}
+    matiere: carton
+    quantite: 10 t/an
+    masse_volumique: 50 kg/m³
+    gestion: {{mode: enfouissement, tarif: 95 $/t, entreposage: {{surface: 10 m², type: exterieur}}}}
+    scenarios:
+      - {{type: substitution, prix: 0 $/t, filiere: recyclage}}
+""" for i in range(3))
+
+
+def test_a_missing_outdoor_rent_is_said_once_per_file_and_the_value_is_nd(tmp_path):
+    outcome = _audit_text(tmp_path, OUTDOOR)
+    assert outcome.result is not None
+    gaps = [w for w in outcome.result.avertissements if "loyer_exterieur" in w.message]
+    assert len(gaps) == 1, [w.message for w in gaps]  # three streams, one data gap
+    assert gaps[0].code == "loyer_exterieur_manquant"
+    # 3 × 10 m² recovered, no rent: the figure reads n.d., not 0 $
+    assert outcome.result.totaux.surface_recuperee_m2 == pytest.approx(3 * 10)
+    fig = next(x for x in audit_report.figures(outcome.result, "fr") if x["id"] == "surface")
+    assert "valeur locative : n.d." in fig["detail"].replace("\xa0", " ")
+
+
+def test_no_right_sizing_warning_worth_zero_dollars(tmp_path):
+    # a forfait paid whatever the lifts: 52 levées/an for 4 needed is worth 0 $ to change
+    text = """version: 1
+entreprise: {nom: X, region: quebec}
+annee: 2026
+flux:
+  - id: a
+    nom: A
+    matiere: carton
+    quantite: 4 t/an
+    masse_volumique: 50 kg/m³
+    gestion:
+      mode: enfouissement
+      tarif: 95 $/t
+      collecte: {contenant: 40 vg³, levees: 1/semaine, forfait: 0 $/an}
+"""
+    outcome = _audit_text(tmp_path, text)
+    assert outcome.result is not None, [p.message for p in outcome.problems]
+    assert not [w for w in outcome.result.avertissements if w.code == "surdimensionnement"]
+    # with a lift fee the same schedule is a real quick win, and is said
+    outcome = _audit_text(tmp_path, text.replace("forfait: 0 $/an", "frais_levee: 100 $"))
+    [w] = [w for w in outcome.result.avertissements if w.code == "surdimensionnement"]
+    # 4 t ÷ 0,05 t/m³ = 80 m³/an ÷ (30,58 m³ × 80 %) = 3,3 → 4 levées ; (52,18 − 4) × 100 $ = 4 818 $/an
+    assert "4 818 $/an" in w.message.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def test_a_fresh_template_validates_strictly(tmp_path):
+    path = tmp_path / "usine.yaml"
+    cli("init", str(path))
+    result = cli("valider", "--strict", str(path))
+    assert "avertissement" not in result.stderr + result.stdout

@@ -127,6 +127,17 @@ def _tonne_digits(v: float) -> int:
     return 0 if abs(v) >= 99.95 else 1
 
 
+def _area_value(result: AuditResult, f: Formatter, lang: str) -> str:
+    """The rental value of the space recovered: n.d. (or partial) when no outdoor rent is sourced."""
+    t = result.totaux
+    value = f.money(t.valeur_surface_cad) + i18n.unit("/an", lang)
+    if abs(t.surface_recuperee_m2) > EPS and any(w.code == "loyer_exterieur_manquant" for w in result.avertissements):
+        if abs(t.valeur_surface_cad) <= EPS:
+            return _t("nd", lang)
+        return f"{value} ({_t('fig.surface.sans_exterieur', lang)})"
+    return value
+
+
 def figures(result: AuditResult, lang: str) -> list[dict]:
     """The summary's figures (label, value, detail), formatted: shared by the terminal view."""
     f = Formatter(lang)
@@ -154,7 +165,7 @@ def figures(result: AuditResult, lang: str) -> list[dict]:
         {"id": "mutualisation", "label": _t("fig.mutualisation", lang),
          "value": f.money(t.economies_mutualisation_cad) + per, "detail": _t("fig.mutualisation.detail", lang)},
         {"id": "surface", "label": _t("fig.surface", lang), "value": f.m2(t.surface_recuperee_m2),
-         "detail": _t("fig.surface.detail", lang, valeur=f.money(t.valeur_surface_cad) + per)},
+         "detail": _t("fig.surface.detail", lang, valeur=_area_value(result, f, lang))},
         {"id": "enfouissement", "label": _t("fig.enfouissement", lang),
          "value": f.t(t.enfouissement_evite_t, _tonne_digits(t.enfouissement_evite_t)) + per,
          "detail": _t("fig.enfouissement.detail", lang, volume=f.m3(t.enfouissement_evite_m3, 0) + per,
