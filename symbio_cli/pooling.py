@@ -24,11 +24,91 @@ def _v(q, default=None):
 CAPACITY = "capacité du conteneur (contenant × remplissage × compaction)"
 
 
+def _partner_volume(partner, rho, ppath) -> float:
+    """A partner's volume, from its mass when given in mass (needs the stream's density)."""
+    q = partner.quantite
+    if q.dims != MASS_RATE:
+        return q.value
+    if not rho:
+        raise MethodError(ppath + ("quantite",), "quantité du partenaire en masse : la masse volumique du flux est inconnue ; donnez un volume")
+    return q.value / rho
+
+
+def _partner_price_gain(self, s, sc, partner, vol, ppath, pooled_fee, plant_fee) -> float:
+    """[R2] rules 18–20: what a partner gains on its tonnes at the group price (0 without a group price)."""
+    if pooled_fee is None:
+        return 0.0
+    q = partner.quantite
+    rho = s["rho"]
+    if partner.masse is not None:
+        m_k = partner.masse.value
+    elif q.dims == MASS_RATE:
+        m_k = q.value
+    elif rho:
+        m_k = vol * rho
+    else:
+        m_k = 0.0
+        self.warn("masse_partenaire_inconnue",
+                  f"masse de « {partner.nom} » inconnue : donnez « masse » pour compter le tarif de groupe", ppath)
+    if partner.tarif is not None:
+        t_k = partner.tarif.value - (s["levy"] if sc.redevance_incluse else 0.0)
+    else:
+        t_k = plant_fee
+    return m_k * (t_k - pooled_fee)
+
+
+def _partner_cost(self, partner, own, vol, ppath) -> tuple:
+    """A partner's lifts and stand-alone cost, estimated (with a warning) when its invoice is not given."""
+    n_lifts = _v(partner.levees)
+    if n_lifts is None:
+        if own.capacity > 0:
+            check_count(vol / own.capacity, own.path, CAPACITY, "contenant", "m³ ou vg³ (ex. 40 vg³)")
+        n_lifts = float(ceil(vol / own.capacity)) if own.capacity > 0 else 0.0
+    partner_fee = _v(partner.frais_levee, own.fee)
+    if partner.cout_actuel is not None:
+        return n_lifts, partner.cout_actuel.value, False
+    cost = n_lifts * partner_fee * (1 + own.surcharge)
+    how = "ses levées" if partner.levees is not None else "son volume et le conteneur de l'usine"
+    self.warn("cout_partenaire_estime",
+              f"coût actuel de « {partner.nom} » estimé d'après {how} au tarif de levée de l'usine",
+              ppath)
+    return n_lifts, cost, True
+
+
+def _partner(self, s, sc, own, partner, ppath, pooled_fee, plant_fee) -> tuple:
+    """One partner as a player: (volume, lifts, stand-alone cost, estimated?, group-price gain)."""
+    vol = _partner_volume(partner, s["rho"], ppath)
+    gain = _partner_price_gain(self, s, sc, partner, vol, ppath, pooled_fee, plant_fee)
+    n_lifts, cost, est = _partner_cost(self, partner, own, vol, ppath)
+    return vol, n_lifts, cost, est, gain
+
+
+def _pooled_fee(self, s, sc):
+    """[R2] the group price net of the levy, read like gestion.tarif; None when the scenario gives none."""
+    # a term the scenario leaves out is the plant's (its invoice's)
+    included = sc.redevance_incluse
+    if included is None:
+        included = self.inv.flux[s["i"]].gestion.redevance_incluse
+    if sc.tarif is None:
+        return None
+    return sc.tarif.value - (s["levy"] if included else 0.0)
+
+
+def _recovered_area(self, s, sc, path) -> tuple:
+    """Storage area the scenario frees (m²) and its value at the storage rent (None when the rent is unknown)."""
+    area_after = _v(sc.entreposage_apres, s["area"])
+    recovered = s["area"] - area_after
+    value = 0.0
+    if abs(recovered) > EPS:
+        rent = self.rent(s["storage_type"], path, s["f"].id)
+        value = None if rent is None else recovered * rent
+    return recovered, value
+
+
 def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> dict:
     """METHODE.md, Mutualisation scenario on stream i (R2 rules 18–21); `self` is the audit."""
     c = containers[s["container"]]
     own = c.terms
-    rho = s["rho"]
 
     # terms the scenario leaves out: the plant's container, then mutualisation.* factors
     volume = _v(sc.contenant, own.volume)
@@ -49,58 +129,13 @@ def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> 
     alone = [own.lift_cost(c.lifts) if group else c.cost]
     estimated = [False]
     # [R2] group price (rules 18–20): every member's tonnes at the pooled tarif
-    pooled_fee = None
-    # the pooled tarif is read like gestion.tarif; a term the scenario leaves out is the plant's (its invoice's)
-    included = sc.redevance_incluse
-    if included is None:
-        included = self.inv.flux[s["i"]].gestion.redevance_incluse
-    if sc.tarif is not None:
-        pooled_fee = sc.tarif.value - (s["levy"] if included else 0.0)
+    pooled_fee = _pooled_fee(self, s, sc)
     plant_fee = s["fee"] or 0.0
     price_gains = [0.0 if pooled_fee is None else s["mass"] * (plant_fee - pooled_fee)]
     for k, partner in enumerate(sc.partenaires):
-        ppath = path + ("partenaires", k)
-        q = partner.quantite
-        if q.dims == MASS_RATE:
-            if not rho:
-                raise MethodError(ppath + ("quantite",), "quantité du partenaire en masse : la masse volumique du flux est inconnue ; donnez un volume")
-            vol = q.value / rho
-        else:
-            vol = q.value
-        if pooled_fee is not None:
-            if partner.masse is not None:
-                m_k = partner.masse.value
-            elif q.dims == MASS_RATE:
-                m_k = q.value
-            elif rho:
-                m_k = vol * rho
-            else:
-                m_k = 0.0
-                self.warn("masse_partenaire_inconnue",
-                          f"masse de « {partner.nom} » inconnue : donnez « masse » pour compter le tarif de groupe", ppath)
-            if partner.tarif is not None:
-                t_k = partner.tarif.value - (s["levy"] if sc.redevance_incluse else 0.0)
-            else:
-                t_k = plant_fee
-            price_gains.append(m_k * (t_k - pooled_fee))
-        else:
-            price_gains.append(0.0)
-        n_lifts = _v(partner.levees)
-        if n_lifts is None:
-            if own.capacity > 0:
-                check_count(vol / own.capacity, own.path, CAPACITY, "contenant", "m³ ou vg³ (ex. 40 vg³)")
-            n_lifts = float(ceil(vol / own.capacity)) if own.capacity > 0 else 0.0
-        partner_fee = _v(partner.frais_levee, own.fee)
-        if partner.cout_actuel is not None:
-            cost = partner.cout_actuel.value
-            est = False
-        else:
-            cost = n_lifts * partner_fee * (1 + own.surcharge)
-            est = True
-            how = "ses levées" if partner.levees is not None else "son volume et le conteneur de l'usine"
-            self.warn("cout_partenaire_estime",
-                      f"coût actuel de « {partner.nom} » estimé d'après {how} au tarif de levée de l'usine",
-                      ppath)
+        vol, n_lifts, cost, est, gain_k = _partner(self, s, sc, own, partner, path + ("partenaires", k),
+                                                    pooled_fee, plant_fee)
+        price_gains.append(gain_k)
         names.append(partner.nom)
         volumes.append(vol)
         lifts.append(n_lifts)
@@ -136,12 +171,7 @@ def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> 
     if cap > 0 and not group:
         check_count(sum(volumes) / cap, path if sc.contenant is not None else own.path, CAPACITY, "contenant",
                     "m³ ou vg³ (ex. 40 vg³)")
-    area_after = _v(sc.entreposage_apres, s["area"])
-    recovered = s["area"] - area_after
-    value = 0.0
-    if abs(recovered) > EPS:
-        rent = self.rent(s["storage_type"], path, s["f"].id)
-        value = None if rent is None else recovered * rent
+    recovered, value = _recovered_area(self, s, sc, path)
     detail = {
         "contenant_m3": volume, "taux_remplissage": fill, "compaction": compaction, "capacite_m3": cap,
         "frais_levee_cad": fee, "surcharge": surcharge, "location_cad": rental,
