@@ -276,11 +276,8 @@ def _check_value(key: str, value: float, scale: float, path: tuple, constraint: 
         raise _Bad(path, f"valeur {shown} refusée : {words} est attendue")
 
 
-def _factor(key: str, spec: dict, path: tuple, origin: str, inherited: dict | None = None,
-            rule: tuple | None = None) -> Factor:
-    """Build a Factor from its YAML mapping (one year or the whole), checking every field."""
-    merged = dict(inherited or {})
-    merged.update(spec)
+def _factor_unit(merged: dict, spec: dict, path: tuple, rule: tuple | None) -> tuple:
+    """The factor's unit as (text, scale, dims), kept apart so that the unit checks read in one place."""
     unit = merged.get("unite")
     if unit is None:
         raise _Bad(path, "« unite » manquante")
@@ -294,21 +291,28 @@ def _factor(key: str, spec: dict, path: tuple, origin: str, inherited: dict | No
     if rule is not None and dim != rule[0]:
         raise _Bad(unit_path, f"unité « {unit} » ({units.describe(dim)}) incompatible : "
                               f"{units.describe(rule[0])} attendue (ex. {rule[2]})")
-    raw = _num(merged.get("valeur"), path + ("valeur",))
-    if raw is not None and rule is not None:
-        _check_value(key, raw, scale, path + ("valeur",), rule[1])
+    return unit, scale, dim
+
+
+def _factor_range(merged: dict, path: tuple) -> tuple:
+    """The raw (low, high) of `plage`, or (None, None): the range has its own shape rules."""
     plage = merged.get("plage")
-    low = high = None
-    if plage is not None:
-        if not isinstance(plage, dict):
-            raise _Bad(path + ("plage",), "section attendue : plage: {bas: …, haut: …}")
-        extra = set(plage) - {"bas", "haut"}
-        if extra:
-            raise _Bad(path + ("plage",), f"champ inconnu « {min(extra, key=str)} » (bas, haut)")
-        low = _num(plage.get("bas"), path + ("plage", "bas"))
-        high = _num(plage.get("haut"), path + ("plage", "haut"))
-        if low is not None and high is not None and low > high:
-            raise _Bad(path + ("plage",), f"plage inversée (bas {low:g} > haut {high:g})")
+    if plage is None:
+        return None, None
+    if not isinstance(plage, dict):
+        raise _Bad(path + ("plage",), "section attendue : plage: {bas: …, haut: …}")
+    extra = set(plage) - {"bas", "haut"}
+    if extra:
+        raise _Bad(path + ("plage",), f"champ inconnu « {min(extra, key=str)} » (bas, haut)")
+    low = _num(plage.get("bas"), path + ("plage", "bas"))
+    high = _num(plage.get("haut"), path + ("plage", "haut"))
+    if low is not None and high is not None and low > high:
+        raise _Bad(path + ("plage",), f"plage inversée (bas {low:g} > haut {high:g})")
+    return low, high
+
+
+def _factor_metadata(merged: dict, path: tuple, raw) -> tuple:
+    """The checked (confidence, year), after the source and text/boolean fields: the provenance rules in one place."""
     if "source" not in merged:
         raise _Bad(path, "« source » manquante")
     for name in ("source", "note", "url", "couche"):
@@ -323,9 +327,28 @@ def _factor(key: str, spec: dict, path: tuple, origin: str, inherited: dict | No
     year = merged.get("annee")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200):
         raise _Bad(path + ("annee",), "année attendue (ex. 2024) ou null")
+    return confidence, year
+
+
+def _scaled(raw, scale: float):
+    """`raw × scale`, or None when the raw figure is missing (a missing factor stays null)."""
+    return None if raw is None else raw * scale
+
+
+def _factor(key: str, spec: dict, path: tuple, origin: str, inherited: dict | None = None,
+            rule: tuple | None = None) -> Factor:
+    """Build a Factor from its YAML mapping (one year or the whole), checking every field."""
+    merged = dict(inherited or {})
+    merged.update(spec)
+    unit, scale, dim = _factor_unit(merged, spec, path, rule)
+    raw = _num(merged.get("valeur"), path + ("valeur",))
+    if raw is not None and rule is not None:
+        _check_value(key, raw, scale, path + ("valeur",), rule[1])
+    low, high = _factor_range(merged, path)
+    confidence, year = _factor_metadata(merged, path, raw)
     return Factor(
         key=key,
-        value=None if raw is None else raw * scale,
+        value=_scaled(raw, scale),
         dims=dim,
         unit=str(unit),
         raw=raw,
@@ -336,8 +359,8 @@ def _factor(key: str, spec: dict, path: tuple, origin: str, inherited: dict | No
         url=str(merged.get("url") or ""),
         proxy=bool(merged.get("proxy", False)),
         derived=bool(merged.get("derive", False)),
-        low=None if low is None else low * scale,
-        high=None if high is None else high * scale,
+        low=_scaled(low, scale),
+        high=_scaled(high, scale),
         raw_low=low,
         raw_high=high,
         layer=str(merged.get("couche") or ""),
@@ -444,13 +467,17 @@ def _labels_problem(spec) -> str | None:
     return None
 
 
-def _load_materials(lib: Library, data: dict, doc) -> None:
+_MATERIAL_SECTIONS = ("matieres", "categories_intrants", "dangereuses", "reglement_dangereuses")
+
+
+def _material_sections(lib: Library, data: dict, doc) -> dict:
+    """Each section of matieres.yaml as a mapping (empty when missing or malformed, with its problem)."""
     file = doc.file
-    unknown = sorted(set(data) - {"matieres", "categories_intrants", "dangereuses", "reglement_dangereuses"}, key=str)
+    unknown = sorted(set(data) - set(_MATERIAL_SECTIONS), key=str)
     for key in unknown:
         lib.problems.append(_problem(doc, file, (key,), on_key=True, message="section inconnue (matieres, categories_intrants, dangereuses, reglement_dangereuses)"))
     sections = {}
-    for section in ("matieres", "categories_intrants", "dangereuses", "reglement_dangereuses"):
+    for section in _MATERIAL_SECTIONS:
         value = data.get(section)
         if value is None:
             sections[section] = {}
@@ -459,23 +486,61 @@ def _load_materials(lib: Library, data: dict, doc) -> None:
             sections[section] = {}
         else:
             sections[section] = value
-    for key, spec in sections["categories_intrants"].items():
-        problem = _labels_problem(spec)
-        if problem is None and spec.get("filiere") is not None and spec["filiere"] not in MODES:
-            problem = f"filière « {str(spec['filiere'])[:40]} » inconnue ({', '.join(MODES)})"
+    return sections
+
+
+def _input_category_problem(spec) -> str | None:
+    """What is wrong with one input category (labels, then its route), or None."""
+    problem = _labels_problem(spec)
+    if problem is None and spec.get("filiere") is not None and spec["filiere"] not in MODES:
+        problem = f"filière « {str(spec['filiere'])[:40]} » inconnue ({', '.join(MODES)})"
+    return problem
+
+
+def _hazardous_problem(spec) -> str | None:
+    """What is wrong with one hazardous material (labels, then its synonyms), or None."""
+    problem = _labels_problem(spec)
+    if problem is None and "synonymes" in spec and not (
+            isinstance(spec["synonymes"], list) and all(isinstance(s, str) for s in spec["synonymes"])):
+        problem = "« synonymes » : liste de mots attendue"
+    return problem
+
+
+def _material_problem(spec, path: tuple) -> tuple:
+    """(problem or None, path of the faulty field) for one material: its rules in the order they are reported."""
+    problem = _labels_problem(spec)
+    if problem is not None:
+        return problem, path
+    family = spec.get("famille", "autres")
+    route = spec.get("filiere_defaut", "recyclage")
+    subs = spec.get("substitue")
+    if family not in FAMILIES:
+        return f"famille « {str(family)[:40]} » inconnue ({', '.join(FAMILIES)})", path + ("famille",)
+    if route not in MODES:
+        return f"filière « {str(route)[:40]} » inconnue ({', '.join(MODES)})", path + ("filiere_defaut",)
+    if subs is not None and not (isinstance(subs, list) and all(_is_text(s) for s in subs)):
+        return "« substitue » : liste de catégories d'intrants attendue", path + ("substitue",)
+    if spec.get("note") is not None and not isinstance(spec.get("note"), str):
+        return "« note » : texte attendu", path + ("note",)
+    return None, path
+
+
+def _load_keyed(lib: Library, doc, section: str, entries: dict, check, target: dict) -> None:
+    """Store each valid entry of one section in `target`, reporting the others: one loop for every keyed section."""
+    for key, spec in entries.items():
+        problem = check(spec)
         if problem:
-            lib.problems.append(_problem(doc, file, ("categories_intrants", key), problem))
+            lib.problems.append(_problem(doc, doc.file, (section, key), problem))
         else:
-            lib.input_categories[key] = spec
-    for key, spec in sections["dangereuses"].items():
-        problem = _labels_problem(spec)
-        if problem is None and "synonymes" in spec and not (
-                isinstance(spec["synonymes"], list) and all(isinstance(s, str) for s in spec["synonymes"])):
-            problem = "« synonymes » : liste de mots attendue"
-        if problem:
-            lib.problems.append(_problem(doc, file, ("dangereuses", key), problem))
-        else:
-            lib.hazardous[key] = spec
+            target[key] = spec
+
+
+def _load_materials(lib: Library, data: dict, doc) -> None:
+    file = doc.file
+    sections = _material_sections(lib, data, doc)
+    _load_keyed(lib, doc, "categories_intrants", sections["categories_intrants"], _input_category_problem,
+                lib.input_categories)
+    _load_keyed(lib, doc, "dangereuses", sections["dangereuses"], _hazardous_problem, lib.hazardous)
     if sections["reglement_dangereuses"]:
         problem = _labels_problem(sections["reglement_dangereuses"])
         if problem:
@@ -483,20 +548,7 @@ def _load_materials(lib: Library, data: dict, doc) -> None:
         else:
             lib.hazardous_rule = sections["reglement_dangereuses"]
     for key, spec in sections["matieres"].items():
-        path = ("matieres", key)
-        problem = _labels_problem(spec)
-        if problem is None:
-            family = spec.get("famille", "autres")
-            route = spec.get("filiere_defaut", "recyclage")
-            subs = spec.get("substitue")
-            if family not in FAMILIES:
-                problem, path = f"famille « {str(family)[:40]} » inconnue ({', '.join(FAMILIES)})", path + ("famille",)
-            elif route not in MODES:
-                problem, path = f"filière « {str(route)[:40]} » inconnue ({', '.join(MODES)})", path + ("filiere_defaut",)
-            elif subs is not None and not (isinstance(subs, list) and all(_is_text(s) for s in subs)):
-                problem, path = "« substitue » : liste de catégories d'intrants attendue", path + ("substitue",)
-            elif spec.get("note") is not None and not isinstance(spec.get("note"), str):
-                problem, path = "« note » : texte attendu", path + ("note",)
+        problem, path = _material_problem(spec, ("matieres", key))
         if problem:
             lib.problems.append(_problem(doc, file, path, problem))
             continue
