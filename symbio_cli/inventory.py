@@ -677,20 +677,25 @@ _NEGATIVE_OK = ("tarif.", "emission.")
 _FRACTIONS = ("taux", "objectif", "fraction", "rabais", "part_")
 
 
+def _unknown_leaf(key: str, lib: Library) -> tuple:
+    """(why a key outside the library is wrong: family, region, mode or material; or None, its known parent)."""
+    parent, _, leaf = key.rpartition(".")
+    if not (parent and "." in parent or parent in ("masse_volumique",)) or not lib.known_prefix(parent):
+        return f"clé de facteur inconnue « {key} »{_hint(key, lib.factors)}", parent
+    if parent.startswith(_REGIONAL) and lib.regions and leaf not in lib.regions:
+        return f"région « {leaf} » inconnue dans « {key} »{_hint(leaf, lib.regions)}", parent
+    if parent.startswith("emission.") and leaf not in MODES:
+        return f"mode « {leaf} » inconnu dans « {key} »{_hint(leaf, MODES)}", parent
+    if parent in ("masse_volumique", "enfouissement.masse_volumique_en_place") and leaf not in lib.materials:
+        return f"matière « {leaf} » inconnue dans « {key} »{_hint(leaf, lib.materials)}", parent
+    return None, parent
+
+
 def _check_hypothesis(key: str, q: Quantity, lib: Library) -> str | None:
     """What is wrong with one `hypotheses:` entry, or None."""
-    known = key
-    if not lib.known_prefix(known):
-        parent, _, leaf = key.rpartition(".")
-        if not (parent and "." in parent or parent in ("masse_volumique",)) or not lib.known_prefix(parent):
-            return f"clé de facteur inconnue « {key} »{_hint(key, lib.factors)}"
-        if parent.startswith(_REGIONAL) and lib.regions and leaf not in lib.regions:
-            return f"région « {leaf} » inconnue dans « {key} »{_hint(leaf, lib.regions)}"
-        if parent.startswith("emission.") and leaf not in MODES:
-            return f"mode « {leaf} » inconnu dans « {key} »{_hint(leaf, MODES)}"
-        if parent in ("masse_volumique", "enfouissement.masse_volumique_en_place") and leaf not in lib.materials:
-            return f"matière « {leaf} » inconnue dans « {key} »{_hint(leaf, lib.materials)}"
-        known = parent
+    message, known = (None, key) if lib.known_prefix(key) else _unknown_leaf(key, lib)
+    if message:
+        return message
     expected = lib.dims_under(known)
     if q.dims not in expected and not (not q.dims and len(expected) == 1 and not next(iter(expected))):
         wanted = " ou ".join(units.label(d) or "nombre" for d in expected)
@@ -714,6 +719,55 @@ def _density_known(material: str, hypotheses: dict, lib: Library) -> bool:
     return f is not None and f.value is not None
 
 
+
+def _check_material(path: tuple, key, lib: Library, add, inputs: bool = False) -> None:
+    """A material (or input category) must be known; hazardous and out-of-scope names are told apart."""
+    if not isinstance(key, str) or key in lib.materials or (inputs and key in lib.input_categories):
+        return
+    danger = hazardous_match(key, lib)  # exact names and synonyms first: `bonbonnes` is an aerosol
+    if danger is not None:
+        rule = lib.hazardous_rule.get("fr", "Règlement sur les matières dangereuses (RLRQ, c. Q-2, r. 32)")
+        label = lib.hazardous[danger].get("fr", danger)
+        add(path, f"« {key} » est une matière dangereuse ({label}), hors du champ de symbio : sa gestion relève du {rule}")
+        return
+    if out_of_scope(key):
+        add(path, f"« {key} » : les échanges d'énergie, de chaleur, de vapeur et d'eau sont hors du champ "
+                  "de symbio, qui traite les matières résiduelles (solides, boues, liquides en vrac)")
+        return
+    choices = set(lib.materials) | (set(lib.input_categories) if inputs else set())
+    add(path, f"matière « {key} » inconnue{material_hint(key, choices)}")
+
+
+def _cross_flow(base: tuple, f: dict, lib: Library, hypotheses: dict, container_ids: set, add) -> bool:
+    """Cross-check one stream (material, container, density, scenarios); True when it needs the levy."""
+    material = f.get("matiere")
+    _check_material(base + ("matiere",), material, lib, add)
+    g = f.get("gestion") if isinstance(f.get("gestion"), dict) else {}
+    if g.get("collecte") is not None and g.get("conteneur") is not None:
+        add(base + ("gestion", "conteneur"), "« collecte » et « conteneur » s'excluent : un conteneur propre ou un conteneur partagé")
+    if isinstance(g.get("conteneur"), str) and g["conteneur"] not in container_ids:
+        add(base + ("gestion", "conteneur"), f"conteneur « {g['conteneur']} » absent de « conteneurs: »{_hint(g['conteneur'], container_ids)}")
+    known = isinstance(material, str) and material in lib.materials
+    density = f.get("masse_volumique") is not None or (known and _density_known(material, hypotheses, lib))
+    if (q := _parsed(f.get("quantite"))) is not None and q.dims == VOLUME_RATE and not density and known:
+        add(base + ("quantite",), f"quantité en volume, mais aucune masse volumique connue pour « {material} » : "
+                                  "donnez « masse_volumique » (ex. 210 kg/m³)")
+    check_scenarios(f, base, g, density, add)
+    return g.get("mode") in ("enfouissement", "incineration", "recouvrement_let")
+
+
+def _cross_hypotheses(data: dict, hypotheses: dict, lib: Library, levy_needed: bool, add) -> None:
+    """Check each parsed `hypotheses:` entry, and ask for the levy when the year precedes every known one."""
+    for key, value in hypotheses.items():
+        q = _parsed(value)  # None: pydantic reported it
+        message = _check_hypothesis(str(key), q, lib) if q is not None else None
+        if message:
+            add(("hypotheses", key), message, on_value=not message.startswith("clé de facteur inconnue"))
+    levy, annee = lib.factors.get("redevance.elimination"), data.get("annee")
+    if (levy_needed and isinstance(annee, int) and not isinstance(annee, bool) and levy is not None
+            and levy.by_year and annee < levy.by_year[0][0] and "redevance.elimination" not in hypotheses):
+        add(("annee",), f"aucune redevance d'élimination connue avant {levy.by_year[0][0]} : "
+                        "donnez-la dans « hypotheses: redevance.elimination » (ex. 23,07 $/t)")
 
 
 def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Problem]:
@@ -755,60 +809,13 @@ def cross_check(data: dict, doc: Document, lib: Library, skip: set) -> list[Prob
                 ids[cid] = (what, i, "id")
     container_ids = {c.get("id") for _, c in items("conteneurs") if isinstance(c.get("id"), str)}
 
-    def check_material(path, key, inputs=False):
-        if not isinstance(key, str) or key in lib.materials or (inputs and key in lib.input_categories):
-            return
-        danger = hazardous_match(key, lib)  # exact names and synonyms first: `bonbonnes` is an aerosol
-        if danger is not None:
-            rule = lib.hazardous_rule.get("fr", "Règlement sur les matières dangereuses (RLRQ, c. Q-2, r. 32)")
-            label = lib.hazardous[danger].get("fr", danger)
-            add(path, f"« {key} » est une matière dangereuse ({label}), hors du champ de symbio : sa gestion relève du {rule}")
-            return
-        if out_of_scope(key):
-            add(path, f"« {key} » : les échanges d'énergie, de chaleur, de vapeur et d'eau sont hors du champ "
-                      "de symbio, qui traite les matières résiduelles (solides, boues, liquides en vrac)")
-            return
-        choices = set(lib.materials) | (set(lib.input_categories) if inputs else set())
-        add(path, f"matière « {key} » inconnue{material_hint(key, choices)}")
-
     hypotheses = data.get("hypotheses") if isinstance(data.get("hypotheses"), dict) else {}
-    levy_needed = False
-    for i, f in items("flux"):
-        base = ("flux", i)
-        material = f.get("matiere")
-        check_material(base + ("matiere",), material)
-        g = f.get("gestion") if isinstance(f.get("gestion"), dict) else {}
-        if g.get("mode") in ("enfouissement", "incineration", "recouvrement_let"):
-            levy_needed = True
-        if g.get("collecte") is not None and g.get("conteneur") is not None:
-            add(base + ("gestion", "conteneur"), "« collecte » et « conteneur » s'excluent : un conteneur propre ou un conteneur partagé")
-        if isinstance(g.get("conteneur"), str) and g["conteneur"] not in container_ids:
-            add(base + ("gestion", "conteneur"), f"conteneur « {g['conteneur']} » absent de « conteneurs: »{_hint(g['conteneur'], container_ids)}")
-        q = _parsed(f.get("quantite"))
-        density_given = f.get("masse_volumique") is not None
-        density = density_given or (isinstance(material, str) and material in lib.materials
-                                    and _density_known(material, hypotheses, lib))
-        if q is not None and q.dims == VOLUME_RATE and not density and isinstance(material, str) and material in lib.materials:
-            add(base + ("quantite",), f"quantité en volume, mais aucune masse volumique connue pour « {material} » : "
-                                      "donnez « masse_volumique » (ex. 210 kg/m³)")
-        check_scenarios(f, base, g, density, add)
+    levy_needed = any([_cross_flow(("flux", i), f, lib, hypotheses, container_ids, add) for i, f in items("flux")])
     for j, c in items("conteneurs"):
         check_terms(c, ("conteneurs", j), add)
     for i, item in items("intrants"):
-        check_material(("intrants", i, "matiere"), item.get("matiere"), inputs=True)
-    for key, value in hypotheses.items():
-        q = _parsed(value)
-        if q is None:
-            continue  # pydantic reported it
-        message = _check_hypothesis(str(key), q, lib)
-        if message:
-            add(("hypotheses", key), message, on_value=not message.startswith("clé de facteur inconnue"))
-    levy = lib.factors.get("redevance.elimination")
-    annee = data.get("annee")
-    if (levy_needed and isinstance(annee, int) and not isinstance(annee, bool) and levy is not None
-            and levy.by_year and annee < levy.by_year[0][0] and "redevance.elimination" not in hypotheses):
-        add(("annee",), f"aucune redevance d'élimination connue avant {levy.by_year[0][0]} : "
-                        "donnez-la dans « hypotheses: redevance.elimination » (ex. 23,07 $/t)")
+        _check_material(("intrants", i, "matiere"), item.get("matiere"), lib, add, inputs=True)
+    _cross_hypotheses(data, hypotheses, lib, levy_needed, add)
     return problems
 
 
