@@ -687,6 +687,53 @@ def _locate(firm: Firm, field_text: str) -> tuple[str, str]:
     return firm.cells.get("", (firm.ref, ""))
 
 
+def _missing(firm: Firm, header: str, col: Column, columns: dict[str, Column], cells: dict[str, Cell]) -> None:
+    """Record a required cell left empty, placed in its column on the row being read."""
+    letter = _col_of_sheet(columns, header)
+    row = _row_of(cells)
+    sheet = next(iter(cells.values())).ref.split("!")[0] if cells else ""
+    firm.problems.append((f"{sheet}!{letter}{row}", header, "valeur obligatoire manquante"
+                          + (f" ({col.note})" if col.note else "")))
+
+
+def _read_value(cell: Cell, col: Column, columns: dict[str, Column], cells: dict[str, Cell], lists):
+    """One cell's value by its column's kind, kept apart from the row loop; raises _Bad on a bad value."""
+    if col.kind in ("text", "slug", "ref"):
+        value = _text(cell)
+    elif col.kind == "int":
+        number = _as_number(cell)
+        if number != int(number):
+            raise _Bad(f"nombre entier attendu, pas « {cell.value} »")
+        value = int(number)
+    elif col.kind == "float":
+        value = _as_number(cell)
+        if value == int(value) and col.key.endswith(("compaction", "nombre")):
+            value = int(value)
+    elif col.kind == "choice":
+        value = _choice(cell, lists.get(col.choices, []))
+    elif col.kind == "bool":
+        value = _bool(cell)
+    elif col.kind == "pct":
+        value = _percent(cell)
+    elif col.kind == "qty":
+        unit_header = next((h for h, c in columns.items() if c.kind == "unit" and c.key == col.key), None)
+        value = _quantity(cell, cells.get(unit_header) if unit_header else None)
+    elif col.kind == "fixed":
+        value = _quantity(cell, None, col.unit)
+    else:  # pragma: no cover - every kind is listed above
+        value = _text(cell)
+    return value
+
+
+def _units_without_number(firm: Firm, columns: dict[str, Column], cells: dict[str, Cell]) -> None:
+    """Record every unit cell filled while the number it qualifies is empty."""
+    for header, col in columns.items():
+        if col.kind == "unit" and header in cells:
+            number_header = next((h for h, c in columns.items() if c.kind == "qty" and c.key == col.key), None)
+            if number_header not in cells:
+                firm.problems.append((cells[header].ref, header, f"unité sans nombre : remplissez « {number_header} »"))
+
+
 def _fill(firm: Firm, base: str, cells: dict[str, Cell], columns: dict[str, Column], lists, out: dict) -> None:
     """Read one row's cells into `out` (keys of the YAML), recording each field's cell in `firm.cells`."""
     if not base:
@@ -698,48 +745,16 @@ def _fill(firm: Firm, base: str, cells: dict[str, Cell], columns: dict[str, Colu
         path = f"{base}.{col.key}" if base else col.key
         if cell is None:
             if col.required:
-                letter = _col_of_sheet(columns, header)
-                row = _row_of(cells)
-                sheet = next(iter(cells.values())).ref.split("!")[0] if cells else ""
-                firm.problems.append((f"{sheet}!{letter}{row}", header, "valeur obligatoire manquante"
-                                      + (f" ({col.note})" if col.note else "")))
+                _missing(firm, header, col, columns, cells)
             continue
         try:
-            if col.kind in ("text", "slug", "ref"):
-                value = _text(cell)
-            elif col.kind == "int":
-                number = _as_number(cell)
-                if number != int(number):
-                    raise _Bad(f"nombre entier attendu, pas « {cell.value} »")
-                value = int(number)
-            elif col.kind == "float":
-                value = _as_number(cell)
-                if value == int(value) and col.key.endswith(("compaction", "nombre")):
-                    value = int(value)
-            elif col.kind == "choice":
-                value = _choice(cell, lists.get(col.choices, []))
-            elif col.kind == "bool":
-                value = _bool(cell)
-            elif col.kind == "pct":
-                value = _percent(cell)
-            elif col.kind == "qty":
-                unit_header = next((h for h, c in columns.items() if c.kind == "unit" and c.key == col.key), None)
-                value = _quantity(cell, cells.get(unit_header) if unit_header else None)
-            elif col.kind == "fixed":
-                value = _quantity(cell, None, col.unit)
-            else:  # pragma: no cover - every kind is listed above
-                value = _text(cell)
+            value = _read_value(cell, col, columns, cells, lists)
         except _Bad as exc:
             firm.problems.append((cell.ref, header, f"{exc}" + (f" ; attendu : {col.note}" if col.note else "")))
             continue
         _set(out, col.key, value)
         firm.cells[path] = (cell.ref, header)
-    # a unit without its number
-    for header, col in columns.items():
-        if col.kind == "unit" and header in cells:
-            number_header = next((h for h, c in columns.items() if c.kind == "qty" and c.key == col.key), None)
-            if number_header not in cells:
-                firm.problems.append((cells[header].ref, header, f"unité sans nombre : remplissez « {number_header} »"))
+    _units_without_number(firm, columns, cells)
 
 
 def _col_of_sheet(columns: dict[str, Column], header: str) -> str:
