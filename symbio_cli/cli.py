@@ -430,7 +430,10 @@ def importer(classeurs, sortie, force, overlay):
     schema_path = os.path.join(sortie, "inventaire.schema.json")
     if written and not os.path.exists(schema_path):  # the inventories' modeline points at it
         write_output(schema_path, json.dumps(json_schema(lib if overlay else None), ensure_ascii=False, indent=2) + "\n")
-    _err(f"{written} inventaire(s) écrit(s), {failed} en échec" + (f" ; puis : symbio valider {sortie}" if written else ""))
+    from symbio_cli.i18n import count
+
+    _err(f"{count(written, 'inventaire écrit', 'inventaires écrits')}, {failed} en échec"
+         + (f" ; puis : symbio valider {sortie}" if written else ""))
     sys.exit(ExitCode.INVALID if failed else ExitCode.OK)
 
 

@@ -226,7 +226,7 @@ def test_errors_name_the_cell_and_nothing_is_written_for_that_firm(template, tmp
     assert "classeur.xlsx:Flux!C3: Nom: valeur obligatoire manquante" in err, err
     assert (out / "scierie-a.yaml").is_file()
     assert not (out / "fromagerie-b.yaml").exists()
-    assert "1 inventaire(s) écrit(s), 1 en échec" in err
+    assert "1 inventaire écrit, 1 en échec" in err  # real plurals: 1 inventaire, 2 inventaires
     assert "Traceback" not in err
 
 
@@ -420,3 +420,11 @@ def test_a_missing_value_is_named_in_its_own_column(template, tmp_path):
     result = run("importer", template, "-o", tmp_path / "inv", code=1)
     # the container's row is 2; « Contenant » is column C of Conteneurs
     assert "classeur.xlsx:Conteneurs!C2: Contenant: champ obligatoire manquant" in result.stderr, result.stderr
+
+
+def test_importer_message_has_real_plurals():
+    from symbio_cli.i18n import count
+
+    assert count(0, "inventaire écrit", "inventaires écrits") == "0 inventaire écrit"  # French: 0 is singular
+    assert count(2, "inventaire écrit", "inventaires écrits") == "2 inventaires écrits"
+    assert "(s)" not in (Path(__file__).resolve().parent.parent / "symbio_cli" / "cli.py").read_text(encoding="utf-8")
