@@ -283,23 +283,31 @@ def _quick_wins(result: AuditResult, f: Formatter, lang: str) -> dict:
     return {"rows": rows, "total": _t("gr.total", lang, montant=f.money(total) + i18n.unit("/an", lang))}
 
 
-def _inventory(result: AuditResult, f: Formatter, lang: str, lib) -> dict:
+def _quality(result: AuditResult, f: Formatter, lang: str) -> str:
+    """The data-quality sentence (weighed share, then the other sources): empty when nothing is weighed."""
     t = result.totaux
-    sep = " ; " if lang == "fr" else "; "
+    if t.part_masse_pesee is None or t.masse_t <= EPS:
+        return ""
     by_source = {k: 0.0 for k in SOURCES_ORDER}
     for s in result.flux:
         by_source[s.source_donnees] = by_source.get(s.source_donnees, 0.0) + s.masse_t
-    quality = ""
-    if t.part_masse_pesee is not None and t.masse_t > EPS:
-        others = ", ".join(f"{i18n.source(k, lang)} {f.pct(v / t.masse_t)}" for k, v in by_source.items()
-                           if k != "pesee" and v > EPS) or _t("aucun", lang)
-        quality = _t("inv.qualite", lang, pesee=f.pct(t.part_masse_pesee), autres=others)
+    others = ", ".join(f"{i18n.source(k, lang)} {f.pct(v / t.masse_t)}" for k, v in by_source.items()
+                       if k != "pesee" and v > EPS) or _t("aucun", lang)
+    return _t("inv.qualite", lang, pesee=f.pct(t.part_masse_pesee), autres=others)
+
+
+def _defaults_text(result: AuditResult, f: Formatter, lang: str, sep: str) -> str:
+    """The list of library defaults the audit used, each with its value and unit (METHODE.md R2)."""
+    if not result.defauts:
+        return ""
+    items = [f"{d.cle} = {f.sig(units.display_label(d.valeur, d.unite)[0])} {units.display_label(d.valeur, d.unite)[1]}"
+             + (f" ({d.flux})" if d.flux else "") for d in result.defauts]
+    return _t("inv.defauts", lang, liste=sep.join(items))
+
+
+def _stream_rows(result: AuditResult, f: Formatter, lang: str, lib) -> tuple[list[dict], list[dict]]:
+    """One row per stream in the inventory table and in the cost table, a † on streams a default touches."""
     defaulted = {d.flux for d in result.defauts}
-    defaults = ""
-    if result.defauts:
-        items = [f"{d.cle} = {f.sig(units.display_label(d.valeur, d.unite)[0])} {units.display_label(d.valeur, d.unite)[1]}"
-                 + (f" ({d.flux})" if d.flux else "") for d in result.defauts]
-        defaults = _t("inv.defauts", lang, liste=sep.join(items))
     streams, costs = [], []
     for s in result.flux:
         flag = " †" if any(s.id in (d or "").split(", ") for d in defaulted) else ""
@@ -318,6 +326,35 @@ def _inventory(result: AuditResult, f: Formatter, lang: str, lib) -> dict:
             "elimination": f.money(s.cout_elimination_cad), "collecte": f.money(s.cout_collecte_cad),
             "frais_fixes": f.money(s.frais_fixes_cad), "cout": f.money(s.cout_actuel_cad),
         })
+    return streams, costs
+
+
+def _container_size(c, f: Formatter, lang: str) -> str:
+    """A container's size in m³ with its cubic yards (whole when within 0.05 of a whole number)."""
+    yd3 = c.contenant_m3 / YD3
+    yards = f.num(yd3, 0) if abs(yd3 - round(yd3)) < 0.05 else f.num(yd3)
+    return f"{f.num(c.contenant_m3)} ({yards} vg³)" if lang == "fr" else f"{f.num(c.contenant_m3)} ({yards} yd³)"
+
+
+def _container_rows(result: AuditResult, f: Formatter, lang: str, sep: str) -> list[dict]:
+    """One row per container: streams in it, size, lifts before/needed/after, cost before and after."""
+    names = {s.id: s.nom for s in result.flux}
+    return [{
+        "id": c.id, "partage": _t("inv.partage", lang) if c.partage else "",
+        "flux": sep.join(names.get(i, i) for i in c.flux) or "—",
+        "contenant": _container_size(c, f, lang), "capacite": f.num(c.capacite_m3),
+        "levees_avant": f.num(c.levees_avant),
+        "levees_origine": _t("inv.declarees" if c.levees_declarees else "inv.calculees", lang),
+        "levees_besoin": f.num(c.levees_besoin), "levees_apres": f.num(c.levees_apres),
+        "cout_avant": f.money(c.cout_avant_cad), "cout_apres": f.money(c.cout_apres_cad),
+    } for c in result.conteneurs]
+
+
+def _inventory(result: AuditResult, f: Formatter, lang: str, lib) -> dict:
+    """Section 3 of the report: data quality, stream and cost tables, containers, notes."""
+    t = result.totaux
+    sep = " ; " if lang == "fr" else "; "
+    streams, costs = _stream_rows(result, f, lang, lib)
     totals = {
         "masse": f.num(t.masse_t, 1, False), "volume": f.num(t.volume_m3, 1, False),
         "surface": f.num(sum(s.surface_m2 for s in result.flux), 1),
@@ -326,31 +363,17 @@ def _inventory(result: AuditResult, f: Formatter, lang: str, lib) -> dict:
         "frais_fixes": f.money(sum(s.frais_fixes_cad for s in result.flux)),
         "cout": f.money(t.cout_actuel_cad),
     }
-    names = {s.id: s.nom for s in result.flux}
-    boxes = []
-    for c in result.conteneurs:
-        yd3 = c.contenant_m3 / YD3
-        size = f"{f.num(c.contenant_m3)} ({f.num(yd3, 0) if abs(yd3 - round(yd3)) < 0.05 else f.num(yd3)} vg³)" \
-            if lang == "fr" else f"{f.num(c.contenant_m3)} ({f.num(yd3, 0) if abs(yd3 - round(yd3)) < 0.05 else f.num(yd3)} yd³)"
-        boxes.append({
-            "id": c.id, "partage": _t("inv.partage", lang) if c.partage else "",
-            "flux": sep.join(names.get(i, i) for i in c.flux) or "—",
-            "contenant": size, "capacite": f.num(c.capacite_m3),
-            "levees_avant": f.num(c.levees_avant),
-            "levees_origine": _t("inv.declarees" if c.levees_declarees else "inv.calculees", lang),
-            "levees_besoin": f.num(c.levees_besoin), "levees_apres": f.num(c.levees_apres),
-            "cout_avant": f.money(c.cout_avant_cad), "cout_apres": f.money(c.cout_apres_cad),
-        })
     loose = [s.nom for s in result.flux if s.conteneur is None]
     return {
-        "qualite": quality, "flux": streams, "couts": costs, "totaux": totals, "conteneurs": boxes,
+        "qualite": _quality(result, f, lang), "flux": streams, "couts": costs,
+        "totaux": totals, "conteneurs": _container_rows(result, f, lang, sep),
         "sans_conteneur": _t("inv.sans_conteneur", lang, liste=sep.join(loose)) if loose else "",
         "ecart_conjoint": " ".join(x for x in (
             _t("inv.ecart_conjoint", lang, montant=f.money(t.ecart_levees_conjointes_cad))
             if abs(t.ecart_levees_conjointes_cad) >= 0.5 else "",
             _t("inv.ecart_conjoint_ges", lang, ges=f.ghg(t.ecart_conjoint_ges_tco2e))
             if abs(t.ecart_conjoint_ges_tco2e) >= 0.05 else "") if x),
-        "defauts": defaults,
+        "defauts": _defaults_text(result, f, lang, sep),
         "trajets": _t("inv.levees_non_comptees", lang)
         if any(c.distance_km is None for c in result.conteneurs) or loose else "",
     }
@@ -405,64 +428,53 @@ def _scenarios(result: AuditResult, f: Formatter, lang: str, containers, factors
     return out
 
 
-def _substitution_lines(s, sc, f: Formatter, lang, containers, factors):
+def _avoided_cost_lines(s, sc, f: Formatter, lang, containers, elim: float) -> list[tuple[str, str]]:
+    """Today's container before and after a substitution, and the avoided cost it adds to disposal."""
+    container = containers.get(s.conteneur) if s.conteneur else None
+    if container is None:
+        return []
     d = sc.detail
-    m = sc.masse_detournee_t
-    p = d.get("part", 1.0)
-    lines = []
-    if abs(p - 1) > EPS:
-        lines.append((_t("a.masse", lang), f"{f.pct(p)} {TIMES} {f.t(s.masse_t)} = {f.t(m)}"))
-    else:
-        lines.append((_t("a.masse", lang), f.t(m)))
-    # cost avoided: disposal, then today's container
-    fee = s.tarif_cad_t or 0.0
-    levy = s.redevance_cad_t
-    elim = d.get("elimination_evitee_cad", m * (fee + levy))
-    terms = [fee, levy] if levy else [fee]
-    if _agrees(m * (fee + levy), elim):
-        lines.append((_t("a.elimination", lang), f"{f.t(m)} {TIMES} {f.unit_sum(terms)} = {f.money(elim)}"))
-    else:
-        lines.append((_t("a.elimination", lang), f.money(elim)))
     k_before = d.get("conteneur_avant_cad", 0.0)
     k_after = d.get("conteneur_apres_cad", 0.0)
-    container = containers.get(s.conteneur) if s.conteneur else None
-    if container is not None:
-        lifts_after = d.get("levees_apres")
-        expr = _t("a.conteneur.expr", lang, avant=f.money(k_before), apres=f.money(k_after),
-                  l_avant=f.num(container.levees_avant),
-                  l_apres=f.num(lifts_after) if lifts_after is not None else "—")
-        lines.append((_t("a.conteneur", lang, id=container.id), f"{expr} = {f.money(k_before - k_after)}"))
-        if _agrees(elim + k_before - k_after, sc.cout_evite_cad):
-            lines.append((_t("a.cout_evite", lang),
-                          f"{f.signed([(elim, 1), (k_before - k_after, 1)])} = {f.money(sc.cout_evite_cad)}"))
-        else:
-            lines.append((_t("a.cout_evite", lang), f.money(sc.cout_evite_cad)))
-    # revenue
-    price = d.get("prix_cad_t", 0.0)
-    label = _t("a.revenus" if price >= 0 else "a.revenus.paye", lang)
-    if _agrees(m * price, sc.revenus_cad):
-        lines.append((label, f"{f.t(m)} {TIMES} {f.price(price)} = {f.money(sc.revenus_cad)}"))
+    lifts_after = d.get("levees_apres")
+    expr = _t("a.conteneur.expr", lang, avant=f.money(k_before), apres=f.money(k_after),
+              l_avant=f.num(container.levees_avant),
+              l_apres=f.num(lifts_after) if lifts_after is not None else "—")
+    lines = [(_t("a.conteneur", lang, id=container.id), f"{expr} = {f.money(k_before - k_after)}")]
+    if _agrees(elim + k_before - k_after, sc.cout_evite_cad):
+        lines.append((_t("a.cout_evite", lang),
+                      f"{f.signed([(elim, 1), (k_before - k_after, 1)])} = {f.money(sc.cout_evite_cad)}"))
     else:
-        lines.append((label, f.money(sc.revenus_cad)))
-    # new costs
-    new = []
+        lines.append((_t("a.cout_evite", lang), f.money(sc.cout_evite_cad)))
+    return lines
+
+
+def _transport_lines(d: dict, f: Formatter, lang) -> tuple[list[tuple[str, str]], float]:
+    """A substitution's transport line (trips × distance, or the taker's) and the cost it adds."""
+    transport = d.get("transport_cad", 0.0)
+    trips = d.get("voyages")
+    distance = d.get("distance_km")
+    if not transport:
+        return ([(_t("a.transport", lang), _t("a.transport.preneur", lang))] if trips is not None else []), 0.0
+    if trips is None:
+        return [(_t("a.transport", lang), f.money(transport))], transport
+    dist = format_quantity(distance, "km", lang, 1, trim=True) if distance is not None else "—"
+    return [(_t("a.transport", lang),
+             _t("a.transport.expr", lang, voyages=trips, distance=dist, montant=f.money(transport)))], transport
+
+
+def _new_cost_lines(sc, f: Formatter, lang, m: float) -> list[tuple[str, str]]:
+    """The costs a substitution adds (preparation, transport, container, fixed fees, lost rebate) and their sum."""
+    d = sc.detail
+    lines, new = [], []
     prep = d.get("preparation_cad", 0.0)
     if prep and m > EPS:
         lines.append((_t("a.preparation", lang), f"{f.t(m)} {TIMES} {f.price(prep / m)} = {f.money(prep)}"))
         new.append(prep)
-    transport = d.get("transport_cad", 0.0)
-    trips = d.get("voyages")
-    distance = d.get("distance_km")
+    transport_lines, transport = _transport_lines(d, f, lang)
+    lines += transport_lines
     if transport:
-        if trips is not None:
-            dist = format_quantity(distance, "km", lang, 1, trim=True) if distance is not None else "—"
-            lines.append((_t("a.transport", lang),
-                          _t("a.transport.expr", lang, voyages=trips, distance=dist, montant=f.money(transport))))
-        else:
-            lines.append((_t("a.transport", lang), f.money(transport)))
         new.append(transport)
-    elif trips is not None:
-        lines.append((_t("a.transport", lang), _t("a.transport.preneur", lang)))
     if "prix_elimination_tout_compris" in d.get("notes", ()):
         lines.append((_t("a.prix_tout_compris", lang), _t("a.prix_tout_compris.texte", lang)))
     for key, label in (("nouveau_conteneur_cad", "a.nouveau_conteneur"), ("frais_fixes_cad", "a.frais_fixes"),
@@ -479,24 +491,51 @@ def _substitution_lines(s, sc, f: Formatter, lang, containers, factors):
     else:
         expr = f"{f.money(0)} ({_t('a.couts.aucun', lang)})"
     lines.append((_t("a.couts", lang), expr))
+    return lines
+
+
+def _payback(sc, f: Formatter, lang) -> tuple[list[tuple[str, str]], str]:
+    """The payback line (one-time costs ÷ yearly gain) when there is one, and the payback shown in the facts."""
+    d = sc.detail
+    invest = d.get("investissement_cad", 0.0)
+    penalty = d.get("penalite_cad", 0.0)
+    if sc.retour_annees is not None:
+        one_time = f"({f.money(invest)} + {f.money(penalty)})" if penalty else f.money(invest)
+        payback = f"{one_time} {DIV} {f.money(sc.gain_net_cad)}{i18n.unit('/an', lang)} = {f.years(sc.retour_annees)}"
+        return [(_t("a.retour", lang), payback)], f.years(sc.retour_annees)
+    if invest + penalty <= EPS:
+        return [], _t("a.retour.sans_cout", lang)
+    return [], _t("a.retour.sans_gain", lang)
+
+
+def _substitution_lines(s, sc, f: Formatter, lang, containers, factors):
+    """A `substitution` scenario: mass, avoided cost, revenue, new costs, gain, payback; then its environment."""
+    d = sc.detail
+    m = sc.masse_detournee_t
+    p = d.get("part", 1.0)
+    lines = [(_t("a.masse", lang), f"{f.pct(p)} {TIMES} {f.t(s.masse_t)} = {f.t(m)}" if abs(p - 1) > EPS else f.t(m))]
+    # cost avoided: disposal, then today's container
+    fee = s.tarif_cad_t or 0.0
+    levy = s.redevance_cad_t
+    elim = d.get("elimination_evitee_cad", m * (fee + levy))
+    terms = [fee, levy] if levy else [fee]
+    lines.append((_t("a.elimination", lang), f"{f.t(m)} {TIMES} {f.unit_sum(terms)} = {f.money(elim)}"
+                  if _agrees(m * (fee + levy), elim) else f.money(elim)))
+    lines += _avoided_cost_lines(s, sc, f, lang, containers, elim)
+    # revenue
+    price = d.get("prix_cad_t", 0.0)
+    label = _t("a.revenus" if price >= 0 else "a.revenus.paye", lang)
+    lines.append((label, f"{f.t(m)} {TIMES} {f.price(price)} = {f.money(sc.revenus_cad)}"
+                  if _agrees(m * price, sc.revenus_cad) else f.money(sc.revenus_cad)))
+    lines += _new_cost_lines(sc, f, lang, m)
     # net gain
     if _agrees(sc.cout_evite_cad + sc.revenus_cad - sc.couts_cad, sc.gain_net_cad):
         expr = f"{f.signed([(sc.cout_evite_cad, 1), (sc.revenus_cad, 1), (sc.couts_cad, -1)])} = {f.money(sc.gain_net_cad)}"
     else:
         expr = f.money(sc.gain_net_cad)
     lines.append((_t("a.gain", lang), expr))
-    # payback
-    invest = d.get("investissement_cad", 0.0)
-    penalty = d.get("penalite_cad", 0.0)
-    if sc.retour_annees is not None:
-        one_time = f"({f.money(invest)} + {f.money(penalty)})" if penalty else f.money(invest)
-        payback = f"{one_time} {DIV} {f.money(sc.gain_net_cad)}{i18n.unit('/an', lang)} = {f.years(sc.retour_annees)}"
-        lines.append((_t("a.retour", lang), payback))
-        payback = f.years(sc.retour_annees)
-    elif invest + penalty <= EPS:
-        payback = _t("a.retour.sans_cout", lang)
-    else:
-        payback = _t("a.retour.sans_gain", lang)
+    payback_lines, payback = _payback(sc, f, lang)
+    lines += payback_lines
     env = _environment_lines(s, sc, f, lang, factors, m, levy)
     return lines, env, payback
 
@@ -633,17 +672,8 @@ def _collection_lines(s, sc, f: Formatter, lang, factors, containers):
     fixed = d.get("frais_fixes_cad", 0.0)
     terms = [(d["conteneur_avant_cad"], 1), (d["conteneur_apres_cad"], -1)] + ([(fixed, -1)] if fixed else [])
     lines.append((_t("a.collecte.gain", lang), f"{f.signed(terms)} = {f.money(sc.gain_net_cad)}"))
-    invest = d.get("investissement_cad", 0.0)
-    penalty = d.get("penalite_cad", 0.0)
-    if sc.retour_annees is not None:
-        one_time = f"({f.money(invest)} + {f.money(penalty)})" if penalty else f.money(invest)
-        lines.append((_t("a.retour", lang), f"{one_time} {DIV} {f.money(sc.gain_net_cad)}{i18n.unit('/an', lang)} = "
-                                            f"{f.years(sc.retour_annees)}"))
-        payback = f.years(sc.retour_annees)
-    elif invest + penalty <= EPS:
-        payback = _t("a.retour.sans_cout", lang)
-    else:
-        payback = _t("a.retour.sans_gain", lang)
+    payback_lines, payback = _payback(sc, f, lang)
+    lines += payback_lines
     env = []
     if sc.ges_evites_tco2e is None:
         env.append((_t("a.ges", lang), _t("a.ges.collecte.nd", lang)))
@@ -666,72 +696,98 @@ def _collection_lines(s, sc, f: Formatter, lang, factors, containers):
     return lines, env, payback
 
 
-def _pooling_lines(s, sc, f: Formatter, lang) -> list[tuple[str, str]]:
+def _pool_volume_lines(sc, f: Formatter, lang) -> list[tuple[str, str]]:
+    """The group's lifts: the members' sum under a group contract, else capacity and pooled volume ÷ capacity."""
     d = sc.detail
-    lines = []
-    group = sc.forme == "contrat_groupe"
     cap = d.get("capacite_m3")
     vol, fill, comp = d.get("contenant_m3"), d.get("taux_remplissage"), d.get("compaction")
-    if not group and cap is not None and None not in (vol, fill, comp):
-        expr = f"{f.m3(vol)} {TIMES} {f.pct(fill)} {TIMES} {f.num(comp, 2)} = {f.m3(cap)}"
-        if not _agrees(vol * fill * comp, cap):
-            expr = f.m3(cap)
-        lines.append((_t("a.capacite", lang), expr))
     lifts = d.get("levees_groupe")
-    if group:
+    if sc.forme == "contrat_groupe":
         member_lifts = [m.levees or 0.0 for m in sc.membres]
-        if lifts is not None and _agrees(sum(member_lifts), lifts):
-            terms = " + ".join(f.num(x) for x in member_lifts)
-            lines.append((_t("a.levees_groupe", lang), _t("a.levees_somme", lang, termes=terms, levees=f.num(lifts))))
-    elif lifts is not None and cap:
+        if lifts is None or not _agrees(sum(member_lifts), lifts):
+            return []
+        terms = " + ".join(f.num(x) for x in member_lifts)
+        return [(_t("a.levees_groupe", lang), _t("a.levees_somme", lang, termes=terms, levees=f.num(lifts)))]
+    lines = []
+    if cap is not None and None not in (vol, fill, comp):
+        expr = f"{f.m3(vol)} {TIMES} {f.pct(fill)} {TIMES} {f.num(comp, 2)} = {f.m3(cap)}"
+        lines.append((_t("a.capacite", lang), expr if _agrees(vol * fill * comp, cap) else f.m3(cap)))
+    if lifts is not None and cap:
         total = sum(m.volume_m3 for m in sc.membres)
         lines.append((_t("a.levees_groupe", lang),
-                      _t("a.levees_groupe.expr", lang, volume=f.m3(total) + i18n.unit("/an", lang), capacite=f.m3(cap),
-                         levees=f.num(lifts, 0))))
+                      _t("a.levees_groupe.expr", lang, volume=f.m3(total) + i18n.unit("/an", lang),
+                         capacite=f.m3(cap), levees=f.num(lifts, 0))))
+    return lines
+
+
+def _pool_cost_line(sc, f: Formatter, lang) -> list[tuple[str, str]]:
+    """The group's yearly cost: lifts × fee × (1 + surcharge) + rental + management."""
+    d = sc.detail
+    group = sc.forme == "contrat_groupe"
+    lifts = d.get("levees_groupe")
+    if lifts is None or sc.cout_groupe_cad is None:
+        return []
     fee = d.get("frais_levee_cad", 0.0)
     surcharge = d.get("surcharge", 0.0)
     rental = 0.0 if group else d.get("location_cad", 0.0)
     management = d.get("frais_gestion_cad", 0.0)
-    if lifts is not None and sc.cout_groupe_cad is not None:
-        expected = lifts * fee * (1 + surcharge) + rental + management
-        expr = f"{f.num(lifts)} {TIMES} {format_money(fee, lang, None)}"
-        if surcharge:
-            expr += f" {TIMES} (1 + {f.pct(surcharge)})"
-        if rental:
-            expr += f" + {f.money(rental)}"
-        if management:
-            expr += f" + {f.money(management)}"
-        expr += f" = {f.money(sc.cout_groupe_cad)}"
-        if not _agrees(expected, sc.cout_groupe_cad):
-            expr = f.money(sc.cout_groupe_cad)
-        lines.append((_t("a.cout_groupe.contrat" if group else "a.cout_groupe", lang), expr))
+    expected = lifts * fee * (1 + surcharge) + rental + management
+    expr = f"{f.num(lifts)} {TIMES} {format_money(fee, lang, None)}"
+    if surcharge:
+        expr += f" {TIMES} (1 + {f.pct(surcharge)})"
+    if rental:
+        expr += f" + {f.money(rental)}"
+    if management:
+        expr += f" + {f.money(management)}"
+    expr += f" = {f.money(sc.cout_groupe_cad)}"
+    if not _agrees(expected, sc.cout_groupe_cad):
+        expr = f.money(sc.cout_groupe_cad)
+    return [(_t("a.cout_groupe.contrat" if group else "a.cout_groupe", lang), expr)]
+
+
+def _pool_savings_lines(sc, f: Formatter, lang) -> list[tuple[str, str]]:
+    """The group's saving (alone − together), with the members' price gains, and whether the group formed."""
+    lines = []
     if sc.economie_groupe_cad is not None and sc.cout_groupe_cad is not None:
         alone = sum(m.cout_seul_cad for m in sc.membres)
         lines.append((_t("a.economie_groupe", lang),
                       f"{f.signed([(alone, 1), (sc.cout_groupe_cad, -1)])} = {f.money(sc.economie_groupe_cad)}"))
-    price = d.get("gains_tarif_membres_cad", 0.0)
+    price = sc.detail.get("gains_tarif_membres_cad", 0.0)
     if sc.economies_groupe_cad is not None and price:
         lines.append((_t("a.economies_groupe", lang),
                       f"{f.signed([(sc.economie_groupe_cad, 1), (price, 1)])} = {f.money(sc.economies_groupe_cad)}"))
     if sc.groupe_forme is False:
         lines.append((_t("a.groupe_non_forme", lang), _t("a.groupe_non_forme.texte", lang)))
+    return lines
+
+
+def _pool_plant_lines(s, sc, f: Formatter, lang) -> list[tuple[str, str]]:
+    """The plant's share, its price gain from the group tariff, and its net gain (alone − share + price gain)."""
+    lines = []
     plant = sc.membres[0] if sc.membres else None
     if plant is not None:
         lines.append((_t("a.part_usine", lang), f"{f.money(plant.part_cad)} ({i18n.repartition(sc.repartition, lang)})"))
-    tarif_gain = d.get("gain_tarif_cad", 0.0)
+    tarif_gain = sc.detail.get("gain_tarif_cad", 0.0)
     if tarif_gain and s.masse_t > EPS and s.tarif_cad_t is not None:
         pooled = s.tarif_cad_t - tarif_gain / s.masse_t
         lines.append((_t("a.tarif_groupe", lang),
                       f"{f.t(s.masse_t)} {TIMES} {f.unit_diff(s.tarif_cad_t, pooled)} = {f.money(tarif_gain)}"))
-    if plant is not None:
-        terms = [(plant.cout_seul_cad, 1), (plant.part_cad, -1)]
-        if tarif_gain:
-            terms.append((tarif_gain, 1))
-        if _agrees(plant.cout_seul_cad - plant.part_cad + tarif_gain, sc.gain_net_cad):
-            lines.append((_t("a.gain_mut", lang), f"{f.signed(terms)} = {f.money(sc.gain_net_cad)}"))
-        else:
-            lines.append((_t("a.gain_mut", lang), f.money(sc.gain_net_cad)))
+    if plant is None:
+        return lines
+    terms = [(plant.cout_seul_cad, 1), (plant.part_cad, -1)]
+    if tarif_gain:
+        terms.append((tarif_gain, 1))
+    if _agrees(plant.cout_seul_cad - plant.part_cad + tarif_gain, sc.gain_net_cad):
+        lines.append((_t("a.gain_mut", lang), f"{f.signed(terms)} = {f.money(sc.gain_net_cad)}"))
+    else:
+        lines.append((_t("a.gain_mut", lang), f.money(sc.gain_net_cad)))
     return lines
+
+
+def _pooling_lines(s, sc, f: Formatter, lang) -> list[tuple[str, str]]:
+    """A `mutualisation` scenario's arithmetic, in report order: capacity, lifts, cost, savings, plant."""
+    return (_pool_volume_lines(sc, f, lang) + _pool_cost_line(sc, f, lang)
+            + _pool_savings_lines(sc, f, lang) + _pool_plant_lines(s, sc, f, lang))
 
 
 def _pooling(result: AuditResult, f: Formatter, lang: str) -> list[dict]:
