@@ -44,6 +44,7 @@ from symbio_cli.result import (
     Totals,
     Warning_,
 )
+from symbio_cli.scenarios import collection_figures
 from symbio_cli.units import dims
 
 EPS = 1e-9
@@ -652,76 +653,10 @@ class _Audit:
         )
 
     def collection(self, s: dict, sc: CollecteScenario, containers, path: tuple) -> dict:
-        """[R2] A change of container or schedule (rules 1–4): no mass changes route."""
-        name = sc.nom or "Collecte"
-        cid = s["container"]
-        c = containers[cid] if cid is not None else None
-        moving = c is not None and c.shared and sc.conteneur is None  # the stream leaves a shared container
-        new = self.terms(sc.collecte, path + ("collecte",), base=None if c is None else c.terms, flux=s["f"].id)
-        if c is None or moving:
-            volume, mass = s["volume"] or 0.0, s["mass"]
-        else:
-            volume, mass = c.volume, c.mass
-        need_new = new.need(volume, mass)
-        lifts_new = new.declared if new.declared is not None else float(need_new)  # rule 1: never inherited
-        if new.declared is not None and new.declared < need_new - 1:
-            self.warn("levees_insuffisantes",
-                      f"scénario « {name} » : {message_number(new.declared, 1)} levées/an ne suffisent pas au contenu "
-                      f"({need_new} nécessaires)", path + ("collecte", "levees"))
-        k_new = new.cost(lifts_new, mass)
-        k_before = 0.0 if c is None else c.cost
-        lifts0 = 0.0 if c is None else c.lifts
-        lifts_left = 0.0
-        k_left = 0.0
-        if moving:
-            lifts_left, k_left, _, _ = c.after(volume, mass, None)
-        k_after = k_left + k_new
-        fixed = _v(sc.frais_fixes, 0.0)
-        gain = k_before - k_after - fixed  # rule 3
-        one_time = _v(sc.investissement, 0.0) + _v(sc.penalite, 0.0)
-        payback = one_time / gain if gain > 0 and one_time > 0 else None
-        # GHG: collection trips only (rule 8), null without a known distance (rule 4)
-        d0 = None if c is None else c.distance
-        d1 = new.distance if new.distance is not None else d0
-        ghg = None
-        has_factor = False
-        if (c is None or d0 is not None) and d1 is not None:
-            truck = self.truck(path)
-            if truck is not None:
-                before = 0.0 if c is None else lifts0 * d0
-                after = lifts_new * d1 + (lifts_left * d0 if moving else 0.0)
-                ghg = 2 * truck * (before - after)
-                has_factor = True
-        area_before = s["area"]
-        area_after = _v(sc.entreposage_apres, area_before)
-        recovered = area_before - area_after
-        value = 0.0
-        if abs(recovered) > EPS:
-            rent = self.rent(s["storage_type"], path, s["f"].id)
-            value = None if rent is None else recovered * rent
-        detail = {
-            "conteneur": cid if not moving else s["f"].id, "deplace": moving,
-            "conteneur_avant_cad": k_before, "conteneur_apres_cad": k_after, "nouveau_conteneur_cad": k_new,
-            "conteneur_restant_cad": k_left, "levees_avant": lifts0, "levees_apres": lifts_new,
-            "levees_restantes": lifts_left, "levees_besoin": float(need_new), "levees_declarees": new.declared,
-            "contenant_m3": new.volume, "capacite_m3": new.capacity, "compaction": new.compaction,
-            "taux_remplissage": new.fill, "nombre": new.count, "frais_levee_cad": new.fee,
-            "surcharge": new.surcharge, "location_cad": new.total_rental, "forfait_cad": new.forfait,
-            "depassement_cad": new.overage(lifts_new, mass), "frais_fixes_cad": fixed,
-            "distance_avant_km": None if d0 is None else d0 / 1000,
-            "distance_apres_km": None if d1 is None else d1 / 1000,
-            "investissement_cad": _v(sc.investissement, 0.0), "penalite_cad": _v(sc.penalite, 0.0),
-            "ges_levees_tco2e": ghg, "ges_facteur": has_factor, "part": 0.0,
-        }
+        """[R2] A change of container or schedule (rules 1–4): no mass changes route; steps in scenarios.py."""
+        row, new = collection_figures(self, s, sc, containers, path)
         self._new_terms[path] = new
-        return dict(
-            type="collecte", nom=name, statut=sc.statut, statut_reglementaire=sc.statut_reglementaire,
-            retenu=False, retenu_force=sc.retenu, gain_net_cad=gain, revenus_cad=0.0,
-            couts_cad=k_after + fixed, cout_evite_cad=k_before, retour_annees=payback,
-            elimination_evitee_t=0.0, enfouissement_evite_t=0.0, enfouissement_evite_m3=0.0,
-            redevance_evitee_cad=0.0, ges_evites_tco2e=ghg, surface_recuperee_m2=recovered,
-            valeur_surface_cad=value, masse_detournee_t=0.0, filiere=None, preneur=None, detail=detail,
-        )
+        return row
 
     def mutualisation(self, s: dict, sc: Mutualisation, containers, path: tuple) -> dict:
         return pooling.mutualisation(self, s, sc, containers, path)
