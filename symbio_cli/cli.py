@@ -99,6 +99,35 @@ def main(verbose: bool = False) -> None:
     """
 
 
+def _inventories_only(files: list, missing: list) -> list:
+    """`valider --inventaires-seulement`: drop the YAML files that are not inventories, saying how many."""
+    from symbio_cli.files import looks_like_inventory
+
+    kept = [f for f in files if looks_like_inventory(f)]
+    skipped = len(files) - len(kept)
+    if skipped:
+        files_word = "fichier YAML sauté" if skipped == 1 else "fichiers YAML sautés"
+        _err(f"{skipped} {files_word} : pas des inventaires "
+             "(clés « version » et « flux » absentes du premier niveau)")
+    if not kept and not missing:
+        _err("aucun inventaire à valider")
+        sys.exit(ExitCode.OK)
+    return kept
+
+
+def _github_annotation(p) -> str:
+    """One problem as a GitHub Actions `::error`/`::warning` line, its properties and text escaped."""
+    level = "warning" if p.severity == "avertissement" else "error"
+    attrs = f"file={_gh_property(printable(p.file))}"
+    if p.line:
+        attrs += f",line={p.line}"
+        if p.column:
+            attrs += f",col={p.column}"
+    text = (f"{p.field}: " if p.field else "") + p.message
+    text = printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+    return f"::{level} {attrs},title=symbio::{text}"
+
+
 @main.command("valider", context_settings=CONTEXT)
 @click.argument("fichiers", nargs=-1, metavar="FICHIER…", type=click.Path())
 @facteurs_option
@@ -124,20 +153,8 @@ def valider(fichiers, overlay, fmt, strict, only_inventories):
         _err(f"facteurs valides : {overlay}")
         sys.exit(ExitCode.OK)
     files, missing = _inputs(fichiers)
-    skipped = 0
     if only_inventories:
-        from symbio_cli.files import looks_like_inventory
-
-        kept = [f for f in files if looks_like_inventory(f)]
-        skipped = len(files) - len(kept)
-        files = kept
-        if skipped:
-            files_word = "fichier YAML sauté" if skipped == 1 else "fichiers YAML sautés"
-            _err(f"{skipped} {files_word} : pas des inventaires "
-                 "(clés « version » et « flux » absentes du premier niveau)")
-        if not files and not missing:
-            _err("aucun inventaire à valider")
-            sys.exit(ExitCode.OK)
+        files = _inventories_only(files, missing)
     lib = _library(overlay)
     results = []
     if not files and not missing:
@@ -165,18 +182,7 @@ def valider(fichiers, overlay, fmt, strict, only_inventories):
     else:
         for _name, problems in results:
             for p in problems:
-                if fmt == "github":
-                    level = "warning" if p.severity == "avertissement" else "error"
-                    attrs = f"file={_gh_property(printable(p.file))}"
-                    if p.line:
-                        attrs += f",line={p.line}"
-                        if p.column:
-                            attrs += f",col={p.column}"
-                    text = (f"{p.field}: " if p.field else "") + p.message
-                    text = printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
-                    click.echo(f"::{level} {attrs},title=symbio::{text}")
-                else:
-                    click.echo(p.format())
+                click.echo(_github_annotation(p) if fmt == "github" else p.format())
     from symbio_cli.i18n import count
 
     total = len(results)
