@@ -12,7 +12,6 @@ from symbio_cli.containers import ContainerState, Terms, check_count, lifts_afte
 from symbio_cli.errors import FactorError, MethodError, field_name
 from symbio_cli.factors import (
     ELIMINATION_MODES,
-    LANDFILL_MODES,
     LEVY_MODES,
     PROVINCE,
     RECYCLING_MODES,
@@ -44,18 +43,12 @@ from symbio_cli.result import (
     Totals,
     Warning_,
 )
-from symbio_cli.scenarios import collection_figures
-from symbio_cli.units import dims
+from symbio_cli.scenarios import collection_figures, substitution_figures
 
 EPS = 1e-9
 TIE = 0.005  # $: two gains closer than this are a tie (rule 22)
 # Wood (`bois_*`) with no `filiere`: the lower of its two routes (issue 12, rule 17), never recycling by default
 WOOD_ROUTE_UNSAID = "valorisation_energetique"  # (matieres.yaml filiere_defaut still serves the territory)
-
-PER_TRIP = dims(currency=1, trip=-1)
-PER_KM = dims(currency=1, length=-1)
-PER_TONNE = dims(currency=1, mass=-1)
-PER_TKM = dims(currency=1, mass=-1, length=-1)
 
 
 def _level(mode: str) -> int:
@@ -500,157 +493,11 @@ class _Audit:
         return message
 
     def substitution(self, s: dict, sc: Substitution, containers, path: tuple) -> dict:
-        p = _v(sc.part, 1.0)
-        m_s = p * s["mass"]
-        v_s = p * (s["volume"] or 0.0)
-        unit_cost = (s["fee"] or 0.0) + s["levy"]
-        revenue = m_s * sc.prix.value
+        """METHODE.md, Substitution scenario (rules 5–17): the route is settled here, the steps are in scenarios.py."""
         route = route_for(self.lib, s["material"], filiere=sc.filiere)
         wood_unsaid = s["f"].matiere.startswith("bois_") and sc.filiere is None  # issue 12, rule 17
         route = WOOD_ROUTE_UNSAID if wood_unsaid else route
-        mode = s["mode"]
-        name = sc.nom or (f"Substitution ({sc.preneur})" if sc.preneur else i18n.mode(route, "fr"))
-        # container of today: lifts fall by the change in need (rule 25 for levees_apres)
-        k_before = k_after = 0.0
-        lifts0 = lifts1 = None
-        c = None
-        cid = s["container"]
-        if cid is not None:
-            c = containers[cid]
-            declared = _v(sc.levees_apres)
-            lifts1, k_after, emptied, need_after = c.after(v_s, m_s, declared)
-            lifts0 = c.lifts
-            k_before = c.cost
-            if declared is not None and not emptied and declared < need_after - EPS:
-                self.warn("levees_apres_insuffisantes",
-                          f"scénario « {name} » : {message_number(declared, 1)} levées/an après le changement, mais le "
-                          f"contenu restant en demande {need_after} ; la valeur donnée est utilisée", path + ("levees_apres",))
-        avoided = m_s * unit_cost + (k_before - k_after)
-        # a new container of its own for the diverted material: its lifts are the trips (rule 9)
-        k_new = 0.0
-        lifts_new = None
-        if sc.collecte is not None:
-            terms = self.terms(sc.collecte, path + ("collecte",), flux=s["f"].id)
-            lifts_new = terms.declared if terms.declared is not None else float(terms.need(v_s, m_s))
-            k_new = terms.cost(lifts_new, m_s)
-        trips = None
-        transport = 0.0
-        distance = _v(sc.distance)
-        t = sc.transport
-        if t is not None or distance is not None:
-            trips = self.trips(m_s, sc, path)
-        ghg_trips = lifts_new if lifts_new is not None else trips  # rule 9 (GHG only)
-        if t is not None:
-            if t.dims == PER_TRIP:
-                transport = t.value * trips
-            elif t.dims == PER_KM:
-                transport = t.value * trips * 2 * distance
-            elif t.dims == PER_TONNE:
-                transport = t.value * m_s
-            elif t.dims == PER_TKM:
-                transport = t.value * m_s * distance
-        preparation = m_s * _v(sc.preparation, 0.0)
-        fixed = _v(sc.frais_fixes, 0.0)
-        rebate_lost = p * s["rebate"]  # rule 14
-        new_costs = preparation + transport + k_new + fixed + rebate_lost
-        gain = avoided + revenue - new_costs
-        one_time = _v(sc.investissement, 0.0) + _v(sc.penalite, 0.0)
-        payback = one_time / gain if gain > 0 and one_time > 0 else None
-        # environment (rules 15–16)
-        eliminated = mode in ELIMINATION_MODES and route not in ELIMINATION_MODES
-        elim_t = m_s if eliminated else 0.0
-        landfill_t = m_s if mode in LANDFILL_MODES and route not in LANDFILL_MODES else 0.0
-        landfill_m3 = 0.0
-        if landfill_t > 0:
-            rho_l = self.factor("enfouissement.masse_volumique_en_place", s["f"].matiere, path=path)
-            if rho_l:
-                landfill_m3 = landfill_t / rho_l
-            else:
-                landfill_m3 = None
-                self.warn("masse_volumique_enfouissement", "masse volumique en place inconnue : m³ d'enfouissement non calculés", path)
-        if eliminated:
-            levy_avoided = m_s * s["levy"]
-        elif mode in ELIMINATION_MODES and route in ELIMINATION_MODES:
-            levy_avoided = m_s * (s["levy"] - self.levy(route, path + ("filiere",)))
-        else:
-            levy_avoided = 0.0
-        notes = []
-        if mode in ELIMINATION_MODES and route in ELIMINATION_MODES and route != mode:
-            notes.append("prix_elimination_tout_compris")
-        warning = self.hierarchy(mode, route, name, path + ("filiere",))
-        if wood_unsaid:
-            self.warn("filiere_bois",
-                      f"scénario « {name} » : bois sans « filiere », compté en valorisation énergétique (le choix prudent : "
-                      "ni taux ni GES du recyclage) — précisez « recyclage » (panneaux, litière, paillis) ou "
-                      "« valorisation_energetique » (granules, chaudière)", path)
-        # GHG: complete or null (rule 6)
-        ghg = 0.0
-        has_factor = False
-        ghg_material = ghg_transport = ghg_lifts = 0.0
-        if route != mode:
-            fuel = sc.combustible_remplace  # the fuel the energy-recovery side replaces
-            ef_before = self.emission(s["f"].matiere, mode, path, fuel)
-            ef_after = self.emission(s["f"].matiere, route, path + ("filiere",), fuel)
-            if ef_before is not None and ef_after is not None:
-                ghg_material = m_s * (ef_before - ef_after)
-                has_factor = True
-                self.check_layers(s["f"].matiere, mode, route, path)
-            else:
-                ghg = None
-                self.warn("ges_partiel",
-                          f"facteur d'émission manquant pour « {s['f'].matiere} » ({i18n.mode(mode, 'fr')} → "
-                          f"{i18n.mode(route, 'fr')}) : ce scénario est exclu du total des GES",
-                          path)
-        if ghg is not None and distance is not None and m_s > 0 and ghg_trips:
-            truck = self.truck(path + ("distance",))
-            if truck is None:
-                ghg = None
-            else:
-                ghg_transport = -ghg_trips * 2 * distance * truck
-                has_factor = True
-        if ghg is not None and c is not None and c.distance is not None and lifts0 != lifts1:
-            truck = self.truck(path)
-            if truck is None:
-                ghg = None
-            else:
-                ghg_lifts = 2 * truck * (lifts0 - lifts1) * c.distance
-                has_factor = True
-        if ghg is not None:
-            ghg = ghg_material + ghg_transport + ghg_lifts
-        area_before = s["area"]
-        area_after = _v(sc.entreposage_apres, area_before * (1 - p))
-        recovered = area_before - area_after
-        value = 0.0
-        if abs(recovered) > EPS:
-            rent = self.rent(s["storage_type"], path, s["f"].id)
-            value = None if rent is None else recovered * rent
-        shown = None if t is None else units.display(t.value, t.dims)
-        detail = {
-            "part": p, "prix_cad_t": sc.prix.value, "cout_unitaire_evite_cad_t": unit_cost,
-            "elimination_evitee_cad": m_s * unit_cost, "conteneur_avant_cad": k_before,
-            "conteneur_apres_cad": k_after, "levees_avant": lifts0, "levees_apres": lifts1,
-            "levees_apres_declarees": _v(sc.levees_apres), "voyages": trips,
-            "transport_cad": transport, "preparation_cad": preparation,
-            "transport_tarif": None if t is None else shown[0],
-            "transport_unite": None if t is None else shown[1], "nouveau_conteneur_cad": k_new,
-            "levees_nouveau_conteneur": lifts_new, "voyages_ges": ghg_trips,
-            "frais_fixes_cad": fixed, "ristourne_perdue_cad": rebate_lost,
-            "distance_km": None if distance is None else distance / 1000,
-            "distance_collecte_km": None if c is None or c.distance is None else c.distance / 1000,
-            "investissement_cad": _v(sc.investissement, 0.0), "penalite_cad": _v(sc.penalite, 0.0),
-            "ges_matiere_tco2e": ghg_material, "ges_transport_tco2e": ghg_transport,
-            "ges_levees_tco2e": ghg_lifts, "ges_facteur": has_factor,
-            "hierarchie": warning, "notes": notes, "combustible_remplace": sc.combustible_remplace,
-        }
-        return dict(
-            type="substitution", nom=name, statut=sc.statut,
-            statut_reglementaire=sc.statut_reglementaire, retenu=False, retenu_force=sc.retenu,
-            gain_net_cad=gain, revenus_cad=revenue, couts_cad=new_costs, cout_evite_cad=avoided,
-            retour_annees=payback, elimination_evitee_t=elim_t, enfouissement_evite_t=landfill_t,
-            enfouissement_evite_m3=landfill_m3, redevance_evitee_cad=levy_avoided, ges_evites_tco2e=ghg,
-            surface_recuperee_m2=recovered, valeur_surface_cad=value, masse_detournee_t=m_s,
-            filiere=route, preneur=sc.preneur, detail=detail,
-        )
+        return substitution_figures(self, s, sc, containers, path, route, wood_unsaid)
 
     def collection(self, s: dict, sc: CollecteScenario, containers, path: tuple) -> dict:
         """[R2] A change of container or schedule (rules 1–4): no mass changes route; steps in scenarios.py."""
