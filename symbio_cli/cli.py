@@ -243,6 +243,11 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date, csv_dialect):
     if not files and not missing:  # like `valider`: nothing audited is a failure, not a success
         _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + printable(", ".join(fichiers)))
         sys.exit(ExitCode.INVALID)
+    if not files:  # every input missing (`symbio audit clients/ -o rapports/`): nothing to report, nothing written
+        for p in missing:
+            what = "fichier" if p.lower().endswith((".yaml", ".yml")) else "dossier ou fichier"
+            _err(f"{printable(p)} : {what} introuvable ; aucun rapport écrit")
+        sys.exit(ExitCode.INVALID)
     lib = _library(overlay)
     folder_input = any(os.path.isdir(p) or (glob.has_magic(p) and not os.path.exists(p)) for p in fichiers)
     code = run_audit(files, missing, lib, fmt=fmt, output=sortie, lang=langue, jobs=jobs, date=_report_date(date),

@@ -26,6 +26,7 @@ from symbio_cli import units
 from symbio_cli.errors import Problem, QuantityError, field_name
 from symbio_cli.factors import MODES, Factor, Library
 from symbio_cli.loader import Document
+from symbio_cli.numbers import message_bound
 from symbio_cli.scenario_checks import check_scenarios, check_terms
 from symbio_cli.units import Quantity, dims
 
@@ -450,9 +451,9 @@ def _french(err: dict) -> str:
     if kind == "finite_number":
         return "nombre fini attendu"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"valeur trop petite (minimum {ctx.get('ge', ctx.get('gt'))})"
+        return f"valeur trop petite (minimum {message_bound(ctx.get('ge', ctx.get('gt')))})"
     if kind in ("less_than_equal", "less_than"):
-        return f"valeur trop grande (maximum {ctx.get('le', ctx.get('lt'))})"
+        return f"valeur trop grande (maximum {message_bound(ctx.get('le', ctx.get('lt')))})"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return "section attendue (des lignes « clé: valeur »)"
     if kind == "list_type":
@@ -631,7 +632,9 @@ _RESIDUE_WORDS = {"boue", "residu", "dechet", "cendre", "sable", "solide", "huil
 # Words users write for a word of the taxonomy, for the hints of an unknown material.
 _MATERIAL_WORDS = {"mixte": "melange", "melangee": "melange", "metau": "metal", "vegetale": "alimentaire",
                    "friture": "alimentaire", "cuisine": "alimentaire", "nourriture": "alimentaire",
-                   "plastic": "plastique", "ondule": "carton", "gazon": "vert", "feuille": "vert"}
+                   "plastic": "plastique", "ondule": "carton", "gazon": "vert", "feuille": "vert",
+                   **dict.fromkeys(("gateau", "pain", "invendu", "aliment", "patisserie", "boulangerie", "fruit",
+                                    "legume", "viande", "repa", "table"), "alimentaire")}
 
 
 def out_of_scope(key: str) -> bool:
@@ -656,9 +659,7 @@ def material_hint(key: str, choices) -> str:
     if len(hints) < 3:
         close = difflib.get_close_matches(key, choices, n=3, cutoff=0.6)
         hints += [c for c in close if c not in hints][:3 - len(hints)]
-    if not hints:
-        hints = difflib.get_close_matches(key, choices, n=2, cutoff=0.4)
-    if not hints:
+    if not hints:  # a far spelling (`gateaux_invendus` → textile) is no hint: say nothing rather than nonsense
         return ""
     return " (vouliez-vous dire " + ", ".join(f"« {h} »" for h in hints) + " ?)"
 

@@ -15,6 +15,7 @@ import stat
 import yaml
 
 from symbio_cli.errors import Problem, field_name
+from symbio_cli.numbers import message_number
 
 try:  # libyaml when present (7x faster), the pure-Python composer otherwise
     from yaml import CSafeLoader as _BaseLoader
@@ -145,8 +146,9 @@ def decode(raw: bytes, name: str) -> tuple[str, list[Problem]]:
         return raw.decode("utf-8"), problems
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1  # the byte's column (1 char in cp1252)
         problems.append(Problem(
-            name, line, None, "",
+            name, line, column, "",
             "fichier lu en Windows-1252 (pas en UTF-8) : vérifiez les accents et enregistrez-le en UTF-8",
             "avertissement", "encodage",
         ))
@@ -348,12 +350,14 @@ class _Builder:
                                self.doc.keys.get(path))
             self.seen.add(id(node))
         tag = node.tag
-        if tag == _IMPLICIT:
-            return self.scalar(node)
-        if tag not in _ALLOWED_TAGS:
+        if tag not in _ALLOWED_TAGS and tag != _IMPLICIT:
             raise _Refused(node, f"étiquette YAML interdite « {tag} » : seules les valeurs simples sont acceptées")
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+        if tag == _IMPLICIT or isinstance(node, yaml.ScalarNode):
+            try:
+                return self.scalar(node)
+            except _Refused as exc:  # a refused value names its field
+                exc.field = exc.field or field_name(path)
+                raise
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
             first: dict = {}
@@ -415,8 +419,8 @@ class _Builder:
         if value[0] in _NUMERIC_START:
             if _INT_RE.match(value):
                 if len(value) > MAX_DIGITS:  # int() of thousands of digits is slow, then refused by Python
-                    raise _Refused(node, f"nombre de {len(value.lstrip('+-'))} chiffres : trop long "
-                                         f"({MAX_DIGITS} chiffres au plus)")
+                    raise _Refused(node, f"nombre de {message_number(len(value.lstrip('+-')), 0)} chiffres : trop "
+                                         f"long ({MAX_DIGITS} chiffres au plus)")
                 return int(value)
             if _FLOAT_RE.match(value):
                 return float(value)

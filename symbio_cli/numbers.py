@@ -95,6 +95,16 @@ def message_number(value: float, digits: int = 0) -> str:
     return text.translate({ord(","): MESSAGE_GROUP, ord("."): MESSAGE_DECIMAL})
 
 
+def message_bound(value) -> str:
+    """A bound inside a French message (`90`, `1990`, `10 000`, `0,5`), never `90.0`; text as is."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e4:
+        return str(int(value))  # years and small bounds: no thousands space (1990)
+    return message_number(value, 6).rstrip("0").rstrip(MESSAGE_DECIMAL) if not float(value).is_integer() \
+        else message_number(value)
+
+
 def _finite(value) -> bool:
     return value is not None and not (isinstance(value, float) and not math.isfinite(value))
 

@@ -214,8 +214,11 @@ def _unit_hint(text: str) -> str | None:
 
 
 def _same_word(a: str, b: str) -> bool:
-    """True when a hint would only repeat what was typed."""
-    return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
+    """True when a hint would only repeat what was typed: the same word but for capitals or accents
+    (`TM` and `tm`, `Tonne` and `tonne`, `levee` and `levée`)."""
+    def plain(text: str) -> str:
+        return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).casefold()
+    return plain(a) == plain(b)
 
 
 def _lookup(name: str) -> str:

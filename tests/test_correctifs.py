@@ -321,3 +321,57 @@ def test_a_fresh_template_validates_strictly(tmp_path):
     cli("init", str(path))
     result = cli("valider", "--strict", str(path))
     assert "avertissement" not in result.stderr + result.stdout
+
+
+# -- 6. petits défauts des messages (issues 11 et 13) ---------------------------------------------------------
+
+from symbio_cli import loader  # noqa: E402
+from symbio_cli.units import QuantityError  # noqa: E402
+
+
+def test_the_windows_1252_warning_has_a_column():
+    raw = "version: 1\nentreprise: {nom: Crème, region: quebec}\n".encode("cp1252")
+    _, [problem] = loader.decode(raw, "cp.yaml")
+    # line 2, « è » is the 20th character of « entreprise: {nom: Crème… » (19 before it)
+    assert (problem.line, problem.column) == (2, len("entreprise: {nom: Cr") + 1) == (2, 21)
+
+
+def test_a_number_too_long_names_its_field_and_groups_its_digits():
+    [problem] = loader.loads("version: 1\nannee: " + "2" * 5000 + "\n", "n.yaml")
+    assert problem.field == "annee"
+    assert "5 000 chiffres" in problem.message.replace("\u202f", " ").replace("\xa0", " ")
+    assert (problem.line, problem.column) == (2, 8)
+
+
+def test_range_bounds_are_written_in_fr_ca():
+    inv = base()
+    inv["entreprise"]["coordonnees"] = {"lat": 1e308, "lon": -71}
+    doc = loader.loads(__import__("yaml").safe_dump(inv, allow_unicode=True), "c.yaml")
+    from symbio_cli import inventory
+    _, problems = inventory.validate(doc, factors.load())
+    [p] = [p for p in problems if "lat" in p.field]
+    assert "maximum 90)" in p.message and "90.0" not in p.message
+
+
+@pytest.mark.parametrize("typed", ["TM", "Tm", "TONNES_X"])
+def test_a_unit_hint_never_repeats_the_input(typed):
+    try:
+        units.parse(f"3 {typed}/mois")
+    except QuantityError as exc:
+        hint = exc.args[0].split("« ")[-1].split(" »")[0] if "vouliez-vous dire" in exc.args[0] else None
+        assert hint is None or hint.casefold() != typed.casefold(), exc.args[0]
+
+
+def test_material_hints_are_plausible():
+    lib = factors.load()
+    from symbio_cli.inventory import material_hint
+    assert material_hint("gateaux_invendus", lib.materials) == " (vouliez-vous dire « organique_alimentaire » ?)"
+    assert "textile" not in material_hint("peaux_animales", lib.materials)
+    assert "papier" in material_hint("bureau_papier", lib.materials)
+
+
+def test_a_missing_folder_fails_without_writing_a_summary(tmp_path):
+    out = tmp_path / "rapports"
+    result = cli("audit", str(tmp_path / "clients") + "/", "-o", str(out) + "/", code=1)
+    assert "introuvable" in result.stderr
+    assert not out.exists()
