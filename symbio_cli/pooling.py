@@ -51,7 +51,7 @@ def _partner_price_gain(self, s, sc, partner, vol, ppath, pooled_fee, plant_fee)
         self.warn("masse_partenaire_inconnue",
                   f"masse de « {partner.nom} » inconnue : donnez « masse » pour compter le tarif de groupe", ppath)
     if partner.tarif is not None:
-        t_k = partner.tarif.value - (s["levy"] if sc.redevance_incluse else 0.0)
+        t_k = partner.tarif.value - (s["levy"] if _levy_included(self, s, sc) else 0.0)  # rule 19
     else:
         t_k = plant_fee
     return m_k * (t_k - pooled_fee)
@@ -83,15 +83,20 @@ def _partner(self, s, sc, own, partner, ppath, pooled_fee, plant_fee) -> tuple:
     return vol, n_lifts, cost, est, gain
 
 
-def _pooled_fee(self, s, sc):
-    """[R2] the group price net of the levy, read like gestion.tarif; None when the scenario gives none."""
-    # a term the scenario leaves out is the plant's (its invoice's)
+def _levy_included(self, s, sc) -> bool:
+    """The pooled contract's `redevance_incluse`; left out, the plant's (a term the scenario leaves out is the
+    plant's). Rule 19: partners' fees are read with the same flag as the group price."""
     included = sc.redevance_incluse
     if included is None:
         included = self.inv.flux[s["i"]].gestion.redevance_incluse
+    return bool(included)
+
+
+def _pooled_fee(self, s, sc):
+    """[R2] the group price net of the levy, read like gestion.tarif; None when the scenario gives none."""
     if sc.tarif is None:
         return None
-    return sc.tarif.value - (s["levy"] if included else 0.0)
+    return sc.tarif.value - (s["levy"] if _levy_included(self, s, sc) else 0.0)
 
 
 def _recovered_area(self, s, sc, path) -> tuple:
