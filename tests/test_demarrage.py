@@ -45,7 +45,7 @@ def test_valider_and_json_audit_import_no_report_machinery(tmp_path):
     assert "jinja2" in seen["md"]  # the probe would see an import: Markdown does render with Jinja2
 
 
-def test_no_pydantic_plugin_search_on_the_hot_path():
+def test_no_pydantic_plugin_search_on_the_hot_path(tmp_path):
     """pydantic's plugin search imports importlib.metadata and reads every distribution (~30 ms)."""
     probe = ("import contextlib, io, sys\nfrom symbio_cli.cli import main\n"
              "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
@@ -53,6 +53,6 @@ def test_no_pydantic_plugin_search_on_the_hot_path():
              "    except SystemExit:\n        pass\n"
              "print('importlib.metadata' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", probe, str(EXEMPLES / "usine.yaml")],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False"
