@@ -10,13 +10,12 @@ per year, rates as fractions.
 
 from __future__ import annotations
 
-import datetime
-import io
 import os
 from urllib.parse import quote
 
 from symbio_cli import __version__, i18n
 from symbio_cli.reports.formatting import Formatter
+from symbio_cli.reports.spreadsheet import put, to_bytes
 from symbio_cli.reports.templating import environment
 
 
@@ -174,25 +173,6 @@ _XLSX_COLUMNS = (
 _WIDTHS = {"fichier": 28, "rapport": 24, "entreprise": 30, "region": 20, "premier_avertissement": 60, "erreur": 60}
 
 
-def _xlsx_text(value: str) -> str:
-    """Text for a cell: without the control characters a workbook cannot hold."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def _put(ws, row: int, col: int, value, number_format: str | None):
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        cell.value = _xlsx_text(value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    else:
-        cell.value = value
-    if number_format and value is not None and not isinstance(value, (str, bool)):
-        cell.number_format = number_format
-    return cell
-
-
 def render_xlsx(good: list[dict], bad: list[dict], date: str, lang: str = "fr") -> bytes:
     """sommaire.xlsx: one typed row per file (numbers as numbers, the GHG flag as a boolean).
 
@@ -210,7 +190,7 @@ def render_xlsx(good: list[dict], bad: list[dict], date: str, lang: str = "fr") 
     ws = wb.active
     ws.title = L["p.feuille"]
     for col, (label, key, _) in enumerate(_XLSX_COLUMNS, start=1):
-        cell = _put(ws, 1, col, L[label], None)
+        cell = put(ws, 1, col, L[label], None)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(key, 14)
@@ -228,29 +208,21 @@ def render_xlsx(good: list[dict], bad: list[dict], date: str, lang: str = "fr") 
             value = rec.get(key)
             if isinstance(value, float) and value != value:  # NaN: no value
                 value = None
-            cell = _put(ws, i, col, value, fmt)
+            cell = put(ws, i, col, value, fmt)
             if key == "rapport" and value:
                 cell.hyperlink = link(value)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(_XLSX_COLUMNS))}{max(1, len(records)) + 1}"
     warnings_sheet = wb.create_sheet(L["p.avertissements"])
-    _put(warnings_sheet, 1, 1, L["p.fichier"], None).font = Font(bold=True)
-    _put(warnings_sheet, 1, 2, L["p.avertissements"], None).font = Font(bold=True)
+    put(warnings_sheet, 1, 1, L["p.fichier"], None).font = Font(bold=True)
+    put(warnings_sheet, 1, 2, L["p.avertissements"], None).font = Font(bold=True)
     warnings_sheet.column_dimensions["A"].width = 28
     warnings_sheet.column_dimensions["B"].width = 100
     n = 2
     for r in sorted(good + bad, key=lambda r: r["fichier"]):
         for line in r["avertissements"]:
-            _put(warnings_sheet, n, 1, r["fichier"], None)
-            _put(warnings_sheet, n, 2, line, None)
+            put(warnings_sheet, n, 1, r["fichier"], None)
+            put(warnings_sheet, n, 2, line, None)
             n += 1
     warnings_sheet.freeze_panes = "A2"
-    try:
-        stamp = datetime.datetime.fromisoformat(date)
-    except (TypeError, ValueError):
-        stamp = datetime.datetime(2000, 1, 1)
-    wb.properties.creator = "symbio"
-    wb.properties.created = wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb, date)

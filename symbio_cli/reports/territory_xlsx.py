@@ -9,10 +9,9 @@ cells are always text (a name starting with `=` is never a formula).
 
 from __future__ import annotations
 
-import datetime
-import io
 import json
 
+from symbio_cli.reports.spreadsheet import put, to_bytes
 from symbio_cli.reports.territory import numbers, to_dict
 from symbio_cli.territory import TerritoryResult
 
@@ -57,19 +56,8 @@ def _value(value):
 
 
 def _put(ws, row: int, col: int, value, number_format: str | None = None):
-    """One typed cell; text is always stored as text (never a formula), without XML-illegal characters."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    value = _value(value)
-    if isinstance(value, str):
-        cell = ws.cell(row=row, column=col)
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-        return cell
-    cell = ws.cell(row=row, column=col, value=value)
-    if number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
-        cell.number_format = number_format
-    return cell
+    """One typed cell (spreadsheet.put), lists and mappings written as JSON text."""
+    return put(ws, row, col, _value(value), number_format)
 
 
 def _table(ws, rows: list[dict], first: tuple) -> None:
@@ -155,12 +143,4 @@ def render_xlsx(result: TerritoryResult, lang: str = "fr", date: str = "") -> by
     tables = dict(data, pistes=_pistes(result, data), mutualisations=_members(data), matrice=_matrix(data))
     for key, fr, en, first in SHEETS:
         _table(wb.create_sheet(en if lang == "en" else fr), tables[key], first)
-    try:
-        stamp = datetime.datetime.fromisoformat(date)
-    except (TypeError, ValueError):
-        stamp = datetime.datetime(2000, 1, 1)
-    wb.properties.creator = "symbio"
-    wb.properties.created = wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb, date)
