@@ -28,29 +28,30 @@ from symbio_cli.factors import MODES, Factor, Library
 from symbio_cli.loader import Document
 from symbio_cli.numbers import message_bound
 from symbio_cli.scenario_checks import check_scenarios, check_terms
-from symbio_cli.units import Quantity, dims
+from symbio_cli.units import (  # noqa: F401  (the model's dimensions, re-exported)
+    AREA,
+    DENSITY,
+    LENGTH,
+    LIFT_RATE,
+    MASS,
+    MASS_PER_LIFT,
+    MASS_PER_TRIP,
+    MASS_RATE,
+    MONEY,
+    MONEY_RATE,
+    PER_KM,
+    PER_LIFT,
+    PER_TIME,
+    PER_TKM,
+    PER_TRIP,
+    PRICE,
+    VOLUME,
+    VOLUME_RATE,
+    Quantity,
+    dims,
+)
 
 SCHEMA_VERSION = 1
-
-# Dimensions of the contract's fields.
-MASS_RATE = dims(mass=1, time=-1)
-VOLUME_RATE = dims(length=3, time=-1)
-VOLUME = dims(length=3)
-MASS = dims(mass=1)
-AREA = dims(length=2)
-LENGTH = dims(length=1)
-MONEY = dims(currency=1)
-MONEY_RATE = dims(currency=1, time=-1)
-PRICE = dims(currency=1, mass=-1)
-DENSITY = dims(mass=1, length=-3)
-PER_TIME = dims(time=-1)
-LIFT_RATE = dims(lift=1, time=-1)
-PER_LIFT = dims(currency=1, lift=-1)
-MASS_PER_LIFT = dims(mass=1, lift=-1)
-PER_TRIP = dims(currency=1, trip=-1)
-PER_KM = dims(currency=1, length=-1)
-PER_TKM = dims(currency=1, mass=-1, length=-1)
-MASS_PER_TRIP = dims(mass=1, trip=-1)
 
 # Different spellings of one thing: folded into the first dimension.
 _SAME = {LIFT_RATE: PER_TIME, PER_LIFT: MONEY, MASS_PER_LIFT: MASS, MASS_PER_TRIP: MASS}
@@ -58,8 +59,7 @@ _SAME = {LIFT_RATE: PER_TIME, PER_LIFT: MONEY, MASS_PER_LIFT: MASS, MASS_PER_TRI
 _EXAMPLES = {
     MASS_RATE: "18 t/mois", VOLUME_RATE: "30 vg³/semaine", VOLUME: "40 vg³", MASS: "10 t",
     AREA: "30 m²", LENGTH: "38 km", MONEY: "310 $", MONEY_RATE: "120 $/mois", PRICE: "95 $/t",
-    DENSITY: "210 kg/m³", PER_TIME: "1/semaine", PER_TRIP: "325 $/voyage", PER_KM: "2,10 $/km",
-    PER_TKM: "0,12 $/t/km",
+    DENSITY: "210 kg/m³", PER_TIME: "1/semaine", PER_TRIP: "325 $/voyage", PER_KM: "2,10 $/km", PER_TKM: "0,12 $/t/km",
 }
 
 

@@ -13,11 +13,7 @@ import unicodedata
 
 from symbio_cli import units
 from symbio_cli.errors import QuantityError
-from symbio_cli.units import dims
-
-MASS_RATE = dims(mass=1, time=-1)
-PER_KM = dims(currency=1, length=-1)
-PER_TKM = dims(currency=1, mass=-1, length=-1)
+from symbio_cli.units import MASS_RATE, PER_KM, PER_TKM
 
 
 def _parsed(value):

@@ -12,14 +12,11 @@ from symbio_cli import i18n, units
 from symbio_cli.factors import ELIMINATION_MODES, LANDFILL_MODES
 from symbio_cli.inventory import CollecteScenario, Substitution
 from symbio_cli.numbers import message_number
-from symbio_cli.units import dims
+from symbio_cli.units import PER_KM, PER_TKM, PER_TRIP, PRICE
 
 EPS = 1e-9
 
-PER_TRIP = dims(currency=1, trip=-1)
-PER_KM = dims(currency=1, length=-1)
-PER_TONNE = dims(currency=1, mass=-1)
-PER_TKM = dims(currency=1, mass=-1, length=-1)
+PER_TONNE = PRICE  # $/t of transport
 
 # $ of transport a year, by the unit of `transport`: (rate, trips, tonnes, one-way distance in m)
 _TRANSPORT = {

@@ -464,6 +464,26 @@ def display(value: float, d: frozenset) -> tuple[float, str]:
     return value, label(d)
 
 
+# Dimensions of the inventory's fields, named once for the model, its checks and the method.
+MASS_RATE = dims(mass=1, time=-1)
+VOLUME_RATE = dims(length=3, time=-1)
+VOLUME = dims(length=3)
+MASS = dims(mass=1)
+AREA = dims(length=2)
+LENGTH = dims(length=1)
+MONEY = dims(currency=1)
+MONEY_RATE = dims(currency=1, time=-1)
+PRICE = dims(currency=1, mass=-1)
+DENSITY = dims(mass=1, length=-3)
+PER_TIME = dims(time=-1)
+LIFT_RATE = dims(lift=1, time=-1)
+PER_LIFT = dims(currency=1, lift=-1)
+MASS_PER_LIFT = dims(mass=1, lift=-1)
+PER_TRIP = dims(currency=1, trip=-1)
+PER_KM = dims(currency=1, length=-1)
+PER_TKM = dims(currency=1, mass=-1, length=-1)
+MASS_PER_TRIP = dims(mass=1, trip=-1)
+
 _GHG_PER_ENERGY = dims(ghg=1, energy=-1)
 _BY_LABEL = {v: k for k, v in CANONICAL_LABELS.items() if v}
 
