@@ -1,7 +1,7 @@
 """The factor library: sourced values by dotted key, with overrides.
 
-The default library is the packaged `facteurs/` folder (read through
-importlib.resources); `--facteurs DIR` overlays a user folder; an inventory's
+The default library is the packaged `facteurs/` folder (parsed once per
+user, then unpickled from a private cache: see `load`); `--facteurs DIR` overlays a user folder; an inventory's
 `hypotheses:` win over both. Lookup order (METHODE.md, "Factors and
 overrides"): for `a.b.<x>`, hypotheses `a.b.<x>`, hypotheses `a.b`, library
 `a.b.<x>`, library `a.b`; regional keys then fall back to the province.
@@ -10,7 +10,6 @@ overrides"): for `a.b.<x>`, hypotheses `a.b.<x>`, hypotheses `a.b`, library
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import math
 import os
 import stat
@@ -583,18 +582,81 @@ def _load_regions(lib: Library, data: dict, doc) -> None:
             lib.regions[key] = spec
 
 
-def _package_files() -> list:
+def _packaged_folder() -> str | None:
+    """The folder of the packaged factor files, or None when they are not in a folder (a zip)."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "facteurs")
+    if os.path.isdir(folder):
+        return folder
+    import importlib.util  # an editable install maps symbio_cli.facteurs to the checkout's facteurs/
+
+    spec = importlib.util.find_spec("symbio_cli.facteurs")
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        if os.path.isdir(location):
+            return location
+    return None
+
+
+def _package_sources() -> list[tuple[str, bytes]]:
+    """The packaged factor files as [("facteurs/<name>.yaml", bytes)], sorted by name.
+
+    Read with os.scandir when the package is a folder (any install but a zip:
+    no importlib.resources, whose import pulls pathlib, tempfile and shutil,
+    about 30 ms); through importlib.resources otherwise. Raises OSError.
+    """
+    folder = _packaged_folder()
+    if folder is not None:
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in it if e.name.endswith(".yaml"))
+        sources = []
+        for name in names:
+            with open(os.path.join(folder, name), "rb") as fh:
+                sources.append((f"facteurs/{name}", fh.read()))
+        return sources
+    import importlib.resources
+
     root = importlib.resources.files("symbio_cli.facteurs")
     items = sorted((item for item in root.iterdir() if item.name.endswith(".yaml")), key=lambda i: i.name)
+    return [(f"facteurs/{item.name}", item.read_bytes()) for item in items]
 
-    def opener(item):
-        name = f"facteurs/{item.name}"
-        with item.open("rb") as fh:
-            raw = fh.read()
+
+def _package_files(sources: list[tuple[str, bytes]] | None = None) -> list:
+    """[(display name, opener)] of the packaged factor files (`sources`: already read)."""
+
+    def opener(name: str, raw: bytes):
         text, _ = loader.decode(raw, name)  # a factor file's encoding warning is not the user's
         return loader.loads(text, name)
 
-    return [(f"facteurs/{item.name}", (lambda i=item: opener(i))) for item in items]
+    return [(name, (lambda n=name, r=raw: opener(n, r))) for name, raw in (sources or _package_sources())]
+
+
+# The sources whose code shapes the parsed packaged library (and its classes): part of the cache key.
+CACHE_MODULES = ("factors.py", "units.py", "_unit_table.py", "loader.py", "errors.py", "numbers.py", "cache.py")
+_PACKAGED: dict[str, bytes] = {}  # "pickle": the packaged library, pickled, once per process
+
+
+def _packaged() -> Library:
+    """A fresh copy of the packaged library: unpickled from the cache, else parsed (then cached)."""
+    import pickle
+
+    from symbio_cli import cache
+
+    data = _PACKAGED.get("pickle")
+    if data is not None:
+        return pickle.loads(data)
+    sources = _package_sources()
+    path = cache.path_for("facteurs", CACHE_MODULES, sources)
+    cached = cache.read(path, Library) if path is not None else None
+    if cached is not None and not cached[1].problems:
+        _PACKAGED["pickle"] = cached[0]
+        return cached[1]
+    lib = Library()
+    _load_dir(lib, _package_files(sources), "bibliotheque")
+    if not lib.problems:
+        data = pickle.dumps(lib, protocol=cache.PROTOCOL)
+        _PACKAGED["pickle"] = data
+        if path is not None:
+            cache.write(path, data)
+    return lib
 
 
 def _dir_files(directory: str, problems: list) -> list:
@@ -632,13 +694,28 @@ def _dir_files(directory: str, problems: list) -> list:
 
 @functools.lru_cache(maxsize=8)
 def load(overlay: str | None = None) -> Library:
-    """The default library, overlaid with a user folder when given (cached).
+    """The packaged library, overlaid with the user folder `overlay` when given (memoized per process).
 
-    Problems (file:line:column, French) land in `Library.problems`; callers
-    refuse a library that has any.
+    Returns a Library (factor values in canonical units). Problems
+    (file:line:column, French) land in `Library.problems`, never raised;
+    callers refuse a library that has any. An overlay folder is read each
+    time, on a fresh copy of the packaged library.
+
+    The packaged library (13 YAML files, ~370 factors) is parsed once per
+    user and kept, pickled, in a private cache (`cache.folder()`:
+    `$XDG_CACHE_HOME/symbio` or `~/.cache/symbio`, 0700), in a file named by
+    `cache.key()`: a BLAKE2b digest of the Python version, the pickle
+    protocol, PyYAML's version, the sources of CACHE_MODULES and the packaged
+    files' names and bytes, so that any change of these parses again. A
+    library with problems is never cached; an unusable folder (a symbolic
+    link, another owner, writable by others) or an unreadable, truncated or
+    foreign cache file means parsing as without a cache, never an error.
     """
-    lib = Library()
-    _load_dir(lib, _package_files(), "bibliotheque")
+    try:
+        lib = _packaged()
+    except OSError as exc:  # the installed package itself is unreadable
+        lib = Library()
+        lib.problems.append(Problem("facteurs/", None, None, "", f"bibliothèque illisible ({exc.strerror or exc})"))
     if overlay:
         if not os.path.isdir(overlay):
             lib.problems.append(Problem(overlay, None, None, "", "--facteurs : dossier introuvable"))

@@ -9,6 +9,9 @@ uncaught exception would otherwise look like exit 1, i.e. like a refusal).
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,12 @@ from click.testing import CliRunner, Result
 ROOT = Path(__file__).resolve().parent.parent
 EXEMPLES = ROOT / "exemples"
 BAD = Path(__file__).resolve().parent / "bad"
+
+# The cache of the packaged factor library (factors.cache_folder) lives in a folder of this
+# session, never in the real home; set before any test imports symbio_cli, and inherited by
+# the `symbio` and `python` subprocesses the tests spawn (they share one warm cache).
+CACHE_HOME = tempfile.mkdtemp(prefix="symbio-cache-")
+os.environ["XDG_CACHE_HOME"] = CACHE_HOME
 
 
 def run(*args, code: int | None = 0, input: str | bytes | None = None,
@@ -54,6 +63,11 @@ def example_files() -> list[Path]:
 def bad_files() -> list[Path]:
     """Every committed bad inventory of tests/bad/."""
     return sorted(BAD.glob("*.yaml"))
+
+
+def pytest_unconfigure(config):
+    """Remove the session's factor cache folder."""
+    shutil.rmtree(CACHE_HOME, ignore_errors=True)
 
 
 def pytest_addoption(parser):
