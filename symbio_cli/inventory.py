@@ -1,28 +1,21 @@
-"""The inventory: pydantic models of the YAML contract and its validation.
+"""The inventory: the YAML contract's records and their validation.
 
 `validate()` turns a loaded Document into an `Inventaire` (quantities already
 parsed into canonical floats) or a list of located Problems, all of them in
-one pass: schema errors from pydantic, then cross-checks against the factor
-library (materials, modes, regions, container ids, hypotheses).
+one pass: schema errors from the contract (symbio_cli.contract, which checks
+the fields of the pydantic models of symbio_cli.inventory_models without
+importing pydantic), then cross-checks against the factor library (materials,
+modes, regions, container ids, hypotheses).
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import unicodedata
-from typing import Annotated, Literal, Union
 
-from symbio_cli import _sans_plugins
-
-_sans_plugins.install()  # before the first model is built: no plugin search (issue 15)
-
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema, field_validator
-from pydantic_core import PydanticCustomError
-
-from symbio_cli import schema as _schema
-from symbio_cli import units
+from symbio_cli import contract, units
+from symbio_cli.contract import SCHEMA_VERSION, Record, shown  # noqa: F401 (re-exported)
 from symbio_cli.errors import Problem, QuantityError, field_name
 from symbio_cli.factors import MODES, Factor, Library
 from symbio_cli.loader import Document
@@ -51,351 +44,26 @@ from symbio_cli.units import (  # noqa: F401  (the model's dimensions, re-export
     dims,
 )
 
-SCHEMA_VERSION = 1
-
-# Different spellings of one thing: folded into the first dimension.
-_SAME = {LIFT_RATE: PER_TIME, PER_LIFT: MONEY, MASS_PER_LIFT: MASS, MASS_PER_TRIP: MASS}
-
-_EXAMPLES = {
-    MASS_RATE: "18 t/mois", VOLUME_RATE: "30 vg³/semaine", VOLUME: "40 vg³", MASS: "10 t",
-    AREA: "30 m²", LENGTH: "38 km", MONEY: "310 $", MONEY_RATE: "120 $/mois", PRICE: "95 $/t",
-    DENSITY: "210 kg/m³", PER_TIME: "1/semaine", PER_TRIP: "325 $/voyage", PER_KM: "2,10 $/km", PER_TKM: "0,12 $/t/km",
-}
-
-
-def _quantity_validator(accepted: tuple, sign: str, percent: bool, negative: str = ""):
-    allowed = {_SAME.get(d, d) for d in accepted}
-    example = next((_EXAMPLES[d] for d in accepted if d in _EXAMPLES), "85 %" if percent else "1")
-
-    def validate(value, info):
-        q = _read(value)
-        problem = units.bounds_problem(q.value, q.dims, getattr(info, "field_name", None) or "")
-        if problem:
-            raise PydanticCustomError("quantite", "{msg}", {"msg": problem})
-        return q
-
-    def _read(value):
-        if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not math.isfinite(value) or not 0 <= value <= 1:
-                raise PydanticCustomError("quantite", "pourcentage attendu (ex. 85 %)")
-            return Quantity(float(value), units.DIMENSIONLESS, str(value))
-        try:
-            q = units.parse(value)
-        except QuantityError as exc:
-            message = str(exc)
-            if message.startswith("nombre attendu"):
-                message += f" (ex. {example})"
-            raise PydanticCustomError("quantite", "{msg}", {"msg": message}) from None
-        dim = _SAME.get(q.dims, q.dims)
-        if dim not in allowed:
-            wanted = " ou ".join(f"{units.describe(d)} (ex. {_EXAMPLES.get(d, units.label(d) or '1')})" if d else "pourcentage (ex. 85 %)" for d in accepted if d not in _SAME)
-            got = units.describe(q.dims)
-            raise PydanticCustomError("quantite", "« {text} » est de dimension {got} ; attendu : {wanted}",
-                                      {"text": str(value), "got": got, "wanted": wanted})
-        if sign == "positive" and not q.value > 0:
-            raise PydanticCustomError("quantite", "valeur strictement positive attendue")
-        if sign == "nonnegative" and q.value < 0:
-            raise PydanticCustomError("quantite", "valeur négative interdite ici" + negative)
-        if percent and not 0 <= q.value <= 1:
-            raise PydanticCustomError("quantite", "pourcentage entre 0 et 100 % attendu")
-        if dim != q.dims:
-            q = Quantity(q.value, dim, q.text, q.warnings)
-        return q
-
-    return validate
-
-
-def Q(*accepted: frozenset, sign: str = "nonnegative", percent: bool = False, doc: str = "", negative: str = ""):
-    """A quantity field accepting the given dimensions, as a JSON-Schema string."""
-    from symbio_cli.schema import quantity_pattern
-
-    examples = [_EXAMPLES[d] for d in accepted if d in _EXAMPLES] or (["85 %"] if percent else ["1"])
-    pattern = quantity_pattern(accepted, sign, percent, tuple(_SAME.items()))
-    schema = {"type": "string", "pattern": pattern, "description": doc or "quantité « nombre unité »",
-              "examples": examples}
-    if percent or accepted == (units.DIMENSIONLESS,):
-        number = {"type": "number", "minimum": 0}
-        if percent:
-            number["maximum"] = 1
-        if sign == "positive":
-            number["exclusiveMinimum"] = number.pop("minimum")
-        schema = {"anyOf": [{"type": "string", "pattern": pattern}, number], "description": doc,
-                  "examples": examples}
-    return Annotated[Quantity, PlainValidator(_quantity_validator(accepted, sign, percent, negative)), WithJsonSchema(schema)]
-
-
-def _text(value):
-    if isinstance(value, bool) or value is None:
-        raise PydanticCustomError("texte", "texte attendu")
-    if isinstance(value, (int, float)):
-        value = str(value)
-    if not isinstance(value, str):
-        raise PydanticCustomError("texte", "texte attendu")
-    if len(value) > 500:
-        raise PydanticCustomError("texte", "texte trop long (500 caractères au plus)")
-    if not value.strip():
-        raise PydanticCustomError("texte", "texte vide")
-    return value
-
-
-Text = Annotated[str, PlainValidator(_text), WithJsonSchema(_schema.text_schema())]
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
-def _slug(value):
-    value = _text(value)
-    if not _SLUG.match(value):
-        raise PydanticCustomError("identifiant", "identifiant attendu : lettres sans accent, chiffres, « _ » ou « - » (ex. sciure)")
-    return value
-
-
-Slug = Annotated[str, PlainValidator(_slug), WithJsonSchema({"type": "string", "pattern": _SLUG.pattern})]
-Percent = Q(units.DIMENSIONLESS, percent=True, doc="pourcentage, ex. 85 %")
-Mode = Literal[MODES]  # type: ignore[valid-type]
-
-
-class Strict(BaseModel):
-    """Every model refuses unknown keys and keeps the contract's names."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Coordonnees(Strict):
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
-
-
-class Entreprise(Strict):
-    nom: Text
-    region: Text = "quebec"
-    mrc: Text | None = None
-    municipalite: Text | None = None
-    coordonnees: Coordonnees | None = None
-    scian: Text | None = None
-
-
-class Collecte(Strict):
-    """A container's terms (own container, shared container or new bin)."""
-
-    # [R2] hauler pricing: `nombre` identical containers lifted together, `tonnes_incluses`
-    # per lift with `surplus` $/t above, `forfait` (a flat service price that needs `levees`;
-    # `frais_levee` is then optional), `distance` (km one way, for the GHG of collection trips).
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra={
-        "anyOf": [{"required": ["frais_levee"]}, {"required": ["forfait", "levees"]}]})
-
-    contenant: Q(VOLUME, sign="positive", doc="volume du conteneur, ex. 40 vg³")
-    frais_levee: Q(MONEY, PER_LIFT, doc="frais par levée, ex. 310 $") | None = None
-    levees: Q(PER_TIME, LIFT_RATE, doc="levées par période, ex. 1/semaine") | None = None
-    surcharge: Percent | None = None
-    location: Q(MONEY_RATE, doc="location, ex. 120 $/mois") | None = None
-    taux_remplissage: Q(units.DIMENSIONLESS, percent=True, sign="positive", doc="taux de remplissage, ex. 80 %") | None = None
-    charge_utile: Q(MASS, MASS_PER_LIFT, sign="positive", doc="charge utile par levée, ex. 10 t") | None = None
-    compaction: Q(units.DIMENSIONLESS, sign="positive", doc="ratio de compaction (compacteur : 3 à 5)") | None = None
-    nombre: Q(units.DIMENSIONLESS, sign="positive", doc="conteneurs identiques levés ensemble, ex. 2") | None = None
-    tonnes_incluses: Q(MASS, MASS_PER_LIFT, doc="tonnes incluses dans chaque levée, ex. 3 t") | None = None
-    surplus: Q(PRICE, doc="prix de chaque tonne au-delà des tonnes incluses, ex. 38 $/t") | None = None
-    forfait: Q(MONEY_RATE, doc="prix forfaitaire du service, ex. 648 $/mois") | None = None
-    distance: Q(LENGTH, doc="distance aller jusqu'au site qui reçoit le contenu, ex. 25 km") | None = None
-
-
-class CollecteTermes(Collecte):
-    """Terms of a collecte scenario: those it leaves out are today's (levees excepted)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra={})
-
-    contenant: Q(VOLUME, sign="positive", doc="volume du conteneur, ex. 40 vg³") | None = None
-
-
-class Conteneur(Collecte):
-    id: Slug
-
-
-class Entreposage(Strict):
-    surface: Q(AREA, doc="surface, ex. 30 m²")
-    type: Literal["interieur", "exterieur"] = "interieur"
-
-
-def _storage(value):
-    if isinstance(value, dict):
-        return Entreposage.model_validate(value)
-    return _quantity_validator((AREA,), "nonnegative", False)(value, None)
-
-
-Storage = Annotated[Union[Quantity, Entreposage], PlainValidator(_storage), WithJsonSchema({
-    "anyOf": [
-        {"type": "string", "examples": ["30 m²"]},
-        {"type": "object", "additionalProperties": False, "required": ["surface"],
-         "properties": {"surface": {"type": "string", "examples": ["30 m²"]},
-                        "type": {"enum": ["interieur", "exterieur"], "default": "interieur"}}},
-    ],
-    "description": "surface d'entreposage, ou {surface, type}",
-})]
-
-
-class Gestion(Strict):
-    mode: Mode
-    tarif: Q(PRICE, sign="any", doc="tarif par tonne avant redevance (négatif : ristourne)") | None = None
-    redevance_incluse: bool = Field(False, strict=True)  # only true/false, never « NO » or 1
-    collecte: Collecte | None = None
-    conteneur: Slug | None = None
-    frais_fixes: Q(MONEY_RATE, doc="autres frais annuels, ex. 0 $/an",
-                   negative=" : une ristourne forfaitaire se donne dans « ristourne » (ex. 193 $/mois), "
-                            "une ristourne par tonne dans un « tarif » négatif (ex. -40 $/t)") | None = None
-    ristourne: Q(MONEY_RATE, doc="ristourne forfaitaire versée à l'usine, ex. 193 $/mois") | None = None
-    distance: Q(LENGTH, doc="distance aller jusqu'au site d'élimination ou de recyclage, ex. 25 km") | None = None
-    entreposage: Storage | None = None
-
-
-Statut = Literal["idee", "etude", "en_place"]
-StatutReglementaire = Literal["inconnu", "exempte", "declaration", "autorisation_requise"]
-
-
-class Substitution(Strict):
-    type: Literal["substitution"]
-    nom: Text | None = None
-    retenu: bool = Field(False, strict=True)
-    statut: Statut = "idee"
-    statut_reglementaire: StatutReglementaire = "inconnu"
-    preneur: Text | None = None
-    part: Percent | None = None
-    prix: Q(PRICE, sign="any", doc="prix payé par le preneur (négatif : l'usine paie)")
-    filiere: Mode | None = None
-    combustible_remplace: Literal["gaz_naturel", "mazout", "propane", "aucun"] | None = None
-    distance: Q(LENGTH, doc="distance routière, ex. 38 km") | None = None
-    transport: Q(PER_TRIP, PER_KM, PRICE, PER_TKM, doc="coût du transport : $/voyage, $/km, $/t ou $/t/km") | None = None
-    charge_voyage: Q(MASS, MASS_PER_TRIP, sign="positive", doc="tonnes par voyage") | None = None
-    preparation: Q(PRICE, doc="tri, mise en balles… par tonne") | None = None
-    collecte: Collecte | None = None
-    frais_fixes: Q(MONEY_RATE) | None = None
-    investissement: Q(MONEY) | None = None
-    penalite: Q(MONEY) | None = None
-    entreposage_apres: Q(AREA) | None = None
-    levees_apres: Q(PER_TIME, LIFT_RATE) | None = None
-
-
-class Partenaire(Strict):
-    nom: Text
-    quantite: Q(VOLUME_RATE, MASS_RATE, doc="volume ou masse par période, ex. 20 vg³/semaine")
-    cout_actuel: Q(MONEY_RATE, doc="coût de collecte actuel seulement, ex. 9800 $/an") | None = None
-    levees: Q(PER_TIME, LIFT_RATE) | None = None
-    frais_levee: Q(MONEY, PER_LIFT) | None = None
-    masse: Q(MASS_RATE, doc="masse par période, pour le tarif de groupe, ex. 20 t/an") | None = None
-    tarif: Q(PRICE, sign="any", doc="tarif actuel du partenaire par tonne, ex. 131 $/t") | None = None
-
-
-class Mutualisation(Strict):
-    type: Literal["mutualisation"]
-    nom: Text | None = None
-    retenu: bool = Field(False, strict=True)
-    statut: Statut = "idee"
-    statut_reglementaire: StatutReglementaire = "inconnu"
-    forme: Literal["conteneur_partage", "contrat_groupe"] = "conteneur_partage"
-    partenaires: list[Partenaire] = Field(min_length=1)
-    contenant: Q(VOLUME, sign="positive") | None = None
-    frais_levee: Q(MONEY, PER_LIFT) | None = None
-    location: Q(MONEY_RATE) | None = None
-    taux_remplissage: Q(units.DIMENSIONLESS, percent=True, sign="positive") | None = None
-    surcharge: Percent | None = None
-    compaction: Q(units.DIMENSIONLESS, sign="positive") | None = None
-    frais_gestion: Q(MONEY_RATE) | None = None
-    tarif: Q(PRICE, sign="any") | None = None
-    redevance_incluse: bool | None = Field(None, strict=True)  # absent: the plant's gestion.redevance_incluse
-    repartition: Literal["proportionnelle", "shapley"] = "proportionnelle"
-    entreposage_apres: Q(AREA) | None = None
-
-
-class CollecteScenario(Strict):
-    """A change of container or schedule: compactor, smaller bin, fewer lifts, flat service."""
-
-    type: Literal["collecte"]
-    nom: Text | None = None
-    retenu: bool = Field(False, strict=True)
-    statut: Statut = "idee"
-    statut_reglementaire: StatutReglementaire = "inconnu"
-    conteneur: Slug | None = None
-    collecte: CollecteTermes = Field(default_factory=CollecteTermes)
-    frais_fixes: Q(MONEY_RATE) | None = None
-    investissement: Q(MONEY) | None = None
-    penalite: Q(MONEY) | None = None
-    entreposage_apres: Q(AREA) | None = None
-
-
-Scenario = Annotated[Union[Substitution, Mutualisation, CollecteScenario], Field(discriminator="type")]
-
-
-class Flux(Strict):
-    id: Slug
-    nom: Text
-    matiere: Text
-    quantite: Q(MASS_RATE, VOLUME_RATE, doc="masse ou volume par période, ex. 18 t/mois")
-    masse_volumique: Q(DENSITY, sign="positive", doc="ex. 210 kg/m³") | None = None
-    source_donnees: Literal["pesee", "facture", "caracterisation", "estimation"] = "estimation"
-    gestion: Gestion
-    scenarios: list[Scenario] = Field(default_factory=list)
-
-
-class Intrant(Strict):
-    nom: Text
-    matiere: Text
-    quantite: Q(MASS_RATE, VOLUME_RATE)
-    prix: Q(PRICE, sign="any") | None = None
-    masse_volumique: Q(DENSITY, sign="positive") | None = None
-
-
-def _hypothesis(value):
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise PydanticCustomError("quantite", "quantité attendue (ex. 36 $/t)")
-    try:
-        return units.parse(value)
-    except QuantityError as exc:
-        raise PydanticCustomError("quantite", "{msg}", {"msg": str(exc)}) from None
-
-
-Hypothese = Annotated[Quantity, PlainValidator(_hypothesis),
-                      WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}], "examples": ["36 $/t"]})]
-
-
-class Inventaire(Strict):
-    """A plant's inventory of residual streams (the YAML input contract)."""
-
-    version: int
-    entreprise: Entreprise
-    annee: int = Field(ge=1990, le=2100)
-    periode_donnees: Text | None = None
-    hypotheses: dict[str, Hypothese] = Field(default_factory=dict)
-    conteneurs: list[Conteneur] = Field(default_factory=list)
-    flux: list[Flux] = Field(min_length=1)
-    intrants: list[Intrant] = Field(default_factory=list)
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version(cls, value):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise PydanticCustomError(
-                "version", "nombre entier attendu (ex. version: {ok}), pas {v}",
-                {"v": shown(value), "ok": SCHEMA_VERSION})
-        if value != SCHEMA_VERSION:
-            raise PydanticCustomError(
-                "version", "version « {v} » non prise en charge : ce symbio lit la version {ok} (mettez symbio à jour ?)",
-                {"v": value, "ok": SCHEMA_VERSION})
-        return value
-
-
 # ---------------------------------------------------------------------------
 # Errors in French, located
 
-_KNOWN_KEYS: set[str] = set()
+# The records of the contract (frozen; fields named as in the YAML).
+Inventaire = contract.RECORDS["Inventaire"]
+Entreprise = contract.RECORDS["Entreprise"]
+Coordonnees = contract.RECORDS["Coordonnees"]
+Collecte = contract.RECORDS["Collecte"]
+CollecteTermes = contract.RECORDS["CollecteTermes"]
+Conteneur = contract.RECORDS["Conteneur"]
+Entreposage = contract.RECORDS["Entreposage"]
+Gestion = contract.RECORDS["Gestion"]
+Substitution = contract.RECORDS["Substitution"]
+Partenaire = contract.RECORDS["Partenaire"]
+Mutualisation = contract.RECORDS["Mutualisation"]
+CollecteScenario = contract.RECORDS["CollecteScenario"]
+Flux = contract.RECORDS["Flux"]
+Intrant = contract.RECORDS["Intrant"]
 
-
-def _collect_keys(model) -> None:
-    for name in model.model_fields:
-        _KNOWN_KEYS.add(name)
-
-
-for _m in (Inventaire, Entreprise, Coordonnees, Collecte, Conteneur, Entreposage, Gestion,
-           Substitution, Partenaire, Mutualisation, CollecteScenario, Flux, Intrant):
-    _collect_keys(_m)
+_KNOWN_KEYS: set[str] = {name for fields in contract.MODELS.values() for name, _, _ in fields}
 
 _TAGS = {"substitution", "mutualisation", "collecte"}
 
@@ -409,20 +77,6 @@ def _clean_loc(loc: tuple) -> tuple:
             continue
         out.append(part)
     return tuple(out)
-
-
-def shown(value) -> str:
-    """What the user wrote, for a message: `« 2 »`, `« true »`, `une liste`, `une section`, `une valeur vide`."""
-    if isinstance(value, bool):
-        return "« true »" if value else "« false »"
-    if value is None:
-        return "une valeur vide"
-    if isinstance(value, list):
-        return "une liste"
-    if isinstance(value, dict):
-        return "une section"
-    text = str(value)
-    return f"« {text[:60]}…" + " »" if len(text) > 60 else f"« {text} »"
 
 
 def _french(err: dict) -> str:
@@ -482,46 +136,25 @@ _KEY_SYNONYMS = {
 }
 
 
-def _models_in(annotation) -> list:
-    """The pydantic models an annotation can hold (through Optional, list, Annotated, Union)."""
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    out = []
-    for arg in typing.get_args(annotation):
-        out.extend(_models_in(arg))
-    return out
-
-
 def _fields_at(loc: tuple) -> set[str] | None:
     """The keys a mapping accepts at a pydantic error location (its last part is the key), or None."""
-    candidates = [Inventaire]
+    candidates = ["Inventaire"]
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        tagged = [m for m in candidates if part == _type_tag(m)] if len(candidates) > 1 else []
-        if tagged:  # pydantic names the scenario type chosen by `type:` in the location
+        tagged = [m for m in candidates if part == contract.type_tag(m)] if len(candidates) > 1 else []
+        if tagged:  # the location names the scenario type chosen by `type:`
             candidates = tagged
             continue
-        if len(candidates) != 1 or part not in candidates[0].model_fields:
+        fields = contract.fields_of(candidates[0]) if len(candidates) == 1 else {}
+        if part not in fields:
             return None
-        candidates = _models_in(candidates[0].model_fields[part].annotation)
+        candidates = contract.models_in(fields[part])
         if not candidates:
             return None
     if len(candidates) != 1:
         return None
-    return set(candidates[0].model_fields)
-
-
-def _type_tag(model) -> str | None:
-    info = model.model_fields.get("type")
-    if info is None:
-        return None
-    import typing
-
-    args = typing.get_args(info.annotation)
-    return args[0] if len(args) == 1 and isinstance(args[0], str) else None
+    return set(contract.fields_of(candidates[0]))
 
 
 def _unknown_key(loc: tuple) -> str:
@@ -556,9 +189,8 @@ def _accented_keys(errors: list) -> set[tuple]:
     return out
 
 
-def _problems_from(exc: ValidationError, doc: Document) -> list[Problem]:
+def _problems_from(errors: list[dict], doc: Document) -> list[Problem]:
     problems = []
-    errors = exc.errors(include_url=False)
     stood_for = _accented_keys(errors)
     for err in errors:
         if err["type"] == "missing" and tuple(err["loc"]) in stood_for:
@@ -581,8 +213,8 @@ def _quantity_warnings(model, doc: Document, path: tuple, out: list) -> None:
             line, col = doc.where(path, value=True)
             out.append(Problem(doc.file, line, col, field_name(path), message, "avertissement", code))
         return
-    if isinstance(model, BaseModel):
-        for name in type(model).model_fields:
+    if isinstance(model, Record):
+        for name in model.FIELDS:
             value = getattr(model, name)
             if value is not None:
                 _quantity_warnings(value, doc, path + (name,), out)
@@ -673,9 +305,7 @@ def _parsed(value):
 
 
 # Factor families whose last key part is a region, a material or a mode.
-_REGIONAL = ("tarif.", "entreposage.loyer", "entreposage.loyer_exterieur")
-_NEGATIVE_OK = ("tarif.", "emission.")
-_FRACTIONS = ("taux", "objectif", "fraction", "rabais", "part_")
+_REGIONAL, _NEGATIVE_OK, _FRACTIONS = contract.HYPOTHESIS_REGIONAL, contract.HYPOTHESIS_NEGATIVE_OK, contract.HYPOTHESIS_FRACTIONS
 
 
 def _unknown_leaf(key: str, lib: Library) -> tuple:
@@ -839,14 +469,9 @@ def validate(doc: Document, lib: Library) -> tuple[Inventaire | None, list[Probl
         problems.append(Problem(doc.file, 1, 1, "", f"le fichier contient {kind} ; un inventaire est une section de clés (version, entreprise, annee, flux…)"))
         return None, problems
     warned = units.warning_count
-    inv = None
-    skip: set = set()
-    try:
-        inv = Inventaire.model_validate(doc.data)
-    except ValidationError as exc:
-        schema_problems = _problems_from(exc, doc)
-        problems.extend(schema_problems)
-        skip = {tuple(_clean_loc(err["loc"])) for err in exc.errors(include_url=False)}
+    inv, schema_errors = contract.check(doc.data)
+    problems.extend(_problems_from(schema_errors, doc))
+    skip = {tuple(_clean_loc(err["loc"])) for err in schema_errors}
     if inv is not None and units.warning_count != warned:
         _quantity_warnings(inv, doc, (), problems)
     if inv is not None:
@@ -862,39 +487,8 @@ def validate(doc: Document, lib: Library) -> tuple[Inventaire | None, list[Probl
     return (None if errors or inv is None else inv), problems
 
 
-def _enums(schema: dict, lib: Library | None) -> None:
-    """Known values of the library (default, or with an overlay), so editors can complete them."""
-    from symbio_cli import factors
-
-    _schema.add_library(schema, lib if lib is not None else factors.load())
-    _schema.add_rules(schema)
-    schema["properties"]["version"]["const"] = SCHEMA_VERSION
-    annee = schema["properties"]["annee"]  # valider reads "2026" as 2026
-    bounds = {k: annee.pop(k) for k in ("minimum", "maximum", "type") if k in annee}
-    annee["anyOf"] = [bounds, {"type": "string", "pattern": r"^\s*(?:199[0-9]|20[0-9][0-9]|2100)\s*$"}]
-    schema["properties"]["hypotheses"]["additionalProperties"]["anyOf"][0]["pattern"] = _schema.any_quantity_pattern()
-
-
 def json_schema(lib: Library | None = None) -> dict:
-    """Draft-07 JSON Schema of the inventory, generated from the models.
+    """Draft-07 JSON Schema of the inventory (see symbio_cli.inventory_models.json_schema)."""
+    from symbio_cli import inventory_models
 
-    `lib`: the factor library whose materials, regions and factor keys the
-    schema enumerates (default: the packaged library; `symbio schema
-    --facteurs DIR` passes the overlaid one). See symbio_cli/schema.py.
-    """
-    from pydantic.json_schema import GenerateJsonSchema
-
-    class Draft07(GenerateJsonSchema):
-        def generate(self, schema, mode="validation"):
-            out = super().generate(schema, mode=mode)
-            out["$schema"] = "http://json-schema.org/draft-07/schema#"
-            return out
-
-    schema = Inventaire.model_json_schema(ref_template="#/definitions/{model}", schema_generator=Draft07)
-    if "$defs" in schema:
-        schema["definitions"] = schema.pop("$defs")
-    _enums(schema, lib)
-    schema["title"] = "Inventaire symbio"
-    schema["$id"] = "https://symbio.quebec/inventaire.schema.json"
-    schema["description"] = "Inventaire des matières résiduelles d'une usine (symbio, version 1)."
-    return schema
+    return inventory_models.json_schema(lib)

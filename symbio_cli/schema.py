@@ -171,7 +171,8 @@ def _alternation(words) -> str:
 
 def _hypothesis_rules(key: str) -> tuple[str, bool]:
     """Sign and fraction rule `inventory._check_hypothesis` applies to a key."""
-    from symbio_cli.inventory import _FRACTIONS, _NEGATIVE_OK
+    from symbio_cli.contract import HYPOTHESIS_FRACTIONS as _FRACTIONS
+    from symbio_cli.contract import HYPOTHESIS_NEGATIVE_OK as _NEGATIVE_OK
 
     if key.startswith(_NEGATIVE_OK):
         sign = "any"
@@ -212,8 +213,8 @@ def hypothesis_schema(lib, definitions: dict) -> dict:
 
     Value schemas are shared through `definitions` (added in place).
     """
+    from symbio_cli.contract import HYPOTHESIS_REGIONAL as _REGIONAL
     from symbio_cli.factors import MODES
-    from symbio_cli.inventory import _REGIONAL
 
     prefixes: set[str] = set()
     for key in lib.factors:
