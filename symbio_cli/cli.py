@@ -143,8 +143,6 @@ def valider(fichiers, overlay, fmt, strict, only_inventories):
     Sortie : une ligne « fichier:ligne:colonne: champ: message » par problème.
     Code de sortie 0 si tout est valide, 1 si un inventaire est invalide.
     """
-    import json
-
     from symbio_cli import pipeline
     from symbio_cli.errors import Problem
 
@@ -169,6 +167,8 @@ def valider(fichiers, overlay, fmt, strict, only_inventories):
         if any(p.severity == "erreur" or strict for p in problems):
             invalid += 1
     if fmt == "json":
+        import json
+
         payload = {
             "schema": "symbio.validation/1",
             "fichiers": [
@@ -235,9 +235,8 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date, csv_dialect):
       symbio audit usine.yaml -f html -o rapport.html
       symbio audit clients/ -o rapports/           un rapport par inventaire
     """
-    import glob
-
     from symbio_cli.batch import run_audit
+    from symbio_cli.files import has_magic
 
     files, missing = _inputs(fichiers)
     if not files and not missing:  # like `valider`: nothing audited is a failure, not a success
@@ -249,7 +248,7 @@ def audit(fichiers, fmt, sortie, langue, overlay, jobs, date, csv_dialect):
             _err(f"{printable(p)} : {what} introuvable ; aucun rapport écrit")
         sys.exit(ExitCode.INVALID)
     lib = _library(overlay)
-    folder_input = any(os.path.isdir(p) or (glob.has_magic(p) and not os.path.exists(p)) for p in fichiers)
+    folder_input = any(os.path.isdir(p) or (has_magic(p) and not os.path.exists(p)) for p in fichiers)
     code = run_audit(files, missing, lib, fmt=fmt, output=sortie, lang=langue, jobs=jobs, date=_report_date(date),
                      overlay=overlay, folder_input=folder_input, csv_dialect=csv_dialect)
     sys.exit(code)

@@ -8,22 +8,22 @@ is the only CSV writer: it neutralises spreadsheet formulas (OWASP).
 
 from __future__ import annotations
 
-import csv
 import errno
-import glob
 import io
 import math
 import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from symbio_cli.errors import SymbioError, printable
 
 INVENTORY_SUFFIXES = (".yaml", ".yml")
+
+# tempfile, csv, glob and pathlib are imported where they are used: `symbio valider FILE`
+# and `audit FILE -f json` write no file and walk no folder, and tempfile alone (random,
+# shutil, bz2, lzma) costs them several ms of start-up (issue 15).
 
 
 def expand(inputs: list[str]) -> tuple[list[str], list[str]]:
@@ -32,6 +32,8 @@ def expand(inputs: list[str]) -> tuple[list[str], list[str]]:
     missing: list[str] = []
     for item in inputs:
         if os.path.isdir(item):
+            from pathlib import Path
+
             matches = sorted(
                 str(p) for p in Path(item).rglob("*")
                 if p.suffix.lower() in INVENTORY_SUFFIXES and p.is_file()
@@ -40,7 +42,9 @@ def expand(inputs: list[str]) -> tuple[list[str], list[str]]:
             found.extend(matches)
         elif os.path.exists(item):
             found.append(item)
-        elif glob.has_magic(item):
+        elif has_magic(item):
+            import glob
+
             matches = sorted(glob.glob(item, recursive=True))
             files = [m for m in matches if os.path.isfile(m)]
             if files:
@@ -57,6 +61,14 @@ def expand(inputs: list[str]) -> tuple[list[str], list[str]]:
             seen.add(key)
             unique.append(f)
     return unique, missing
+
+
+_MAGIC = re.compile("[*?[]")
+
+
+def has_magic(item: str) -> bool:
+    """True when `item` is a glob pattern (`*`, `?`, `[`): glob.has_magic, without importing glob."""
+    return _MAGIC.search(item) is not None
 
 
 _TOP_KEY = r"^[\"']?{}[\"']?[ \t]*:"
@@ -214,6 +226,8 @@ def _write_atomic(path: str, raw: bytes, durable: bool) -> None:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError:
         mode = 0o666 & ~_umask()
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".symbio-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -300,6 +314,8 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence], *, digits=None, ex
     BOM), for machines. `excel_fr`: `;`, decimal comma, UTF-8 BOM, CRLF, what
     a French-Canadian Excel opens into columns with typed numbers.
     """
+    import csv
+
     digits = digits or {}
     buf = io.StringIO()
     if excel_fr:

@@ -9,7 +9,6 @@ float, with its dimension, so the method computes on floats.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import re
@@ -234,6 +233,8 @@ def _lookup(name: str) -> str:
     if special:
         raise QuantityError(special)
     choices = [c for c in list(_ALIASES) + ["%", "vg³", "m³", "m²"] if not _same_word(c, name)]
+    import difflib  # only for a misspelt unit
+
     hint = difflib.get_close_matches(name, choices, n=1, cutoff=0.75)
     if not hint and folded.lower() in _ALIASES and not _same_word(folded.lower(), name):
         hint = [folded.lower()]  # `T`, `M`: case matters, say which one exists

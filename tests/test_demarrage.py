@@ -1,19 +1,24 @@
 """Start-up pays only for what the command uses (issue 15): imports, not timings.
 
 `valider` and `audit -f json` never import the report machinery (Jinja2, Babel,
-MarkupSafe), rich or openpyxl; `-f md` does import Jinja2. Timings are in
+MarkupSafe), rich or openpyxl, nor the standard modules only needed to write a
+file, walk a folder or read package resources (tempfile and what it pulls,
+csv, glob, importlib.resources); `-f md` does import Jinja2. Timings are in
 bench/bench_demarrage.py, never in tests.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 from conftest import EXEMPLES
 
 HEAVY = ("jinja2", "babel", "markupsafe", "rich", "openpyxl", "symbio_cli.reports.audit", "symbio_cli.reports.templating")
+# Only for writing a file (tempfile: shutil, bz2, lzma), a CSV, a glob or reading resources (issue 15).
+LAZY_STDLIB = ("tempfile", "shutil", "bz2", "lzma", "csv", "glob", "importlib.resources")
 
 PROBE = r"""
 import contextlib, io, json, sys
@@ -27,20 +32,26 @@ for name, args in (("valider", ["valider", sys.argv[1]]), ("json", ["audit", sys
         except SystemExit:
             pass
     seen[name] = sorted(m for m in sys.modules if m.split(".")[0] in ("jinja2", "babel", "markupsafe", "rich", "openpyxl")
-                        or m.startswith("symbio_cli.reports"))
+                        or m.startswith("symbio_cli.reports") or m in json.loads(sys.argv[2]))
 print(json.dumps(seen))
 """
 
 
 def test_valider_and_json_audit_import_no_report_machinery(tmp_path):
     # from another folder: `python -c` puts the current folder first on sys.path, and the
-    # checkout's symbio_cli/ would shadow the installed package (.ci/run installs it)
-    done = subprocess.run([sys.executable, "-c", PROBE, str(EXEMPLES / "usine.yaml")],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    # checkout's symbio_cli/ would shadow the installed package (.ci/run installs it);
+    # with a warm factor cache of its own, as every run but the first (the first writes it)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    warm = subprocess.run([sys.executable, "-c", "from symbio_cli import factors; factors.load()"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
+    assert warm.returncode == 0, warm.stderr
+    assert list((tmp_path / "cache" / "symbio").glob("facteurs-*.pickle"))
+    done = subprocess.run([sys.executable, "-c", PROBE, str(EXEMPLES / "usine.yaml"), json.dumps(LAZY_STDLIB)],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     for command in ("valider", "json"):
-        heavy = [m for m in seen[command] if m.split(".")[0] in HEAVY or m in HEAVY]
+        heavy = [m for m in seen[command] if m.split(".")[0] in HEAVY or m in HEAVY or m in LAZY_STDLIB]
         assert not heavy, f"{command} importe {heavy}"
     assert "jinja2" in seen["md"]  # the probe would see an import: Markdown does render with Jinja2
 
