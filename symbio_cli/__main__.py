@@ -1,5 +1,5 @@
-"""Point d'entrée `python -m symbio_cli`."""
+"""Point d'entrée `python -m symbio_cli` (le même que le script `symbio`)."""
 
-from symbio_cli.cli import entry
+from symbio_cli.validation import entry
 
 entry()

@@ -18,12 +18,6 @@ cli_fr.install()
 CONTEXT = {"help_option_names": ["-h", "--aide", "--help"], "max_content_width": 100}
 
 
-def _gh_property(value: str) -> str:
-    """A GitHub workflow-command property value, escaped (%, CR, LF, :, ,)."""
-    return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            .replace(":", "%3A").replace(",", "%2C"))
-
-
 def printable(text: str) -> str:
     """User text (file names) with its control characters escaped (errors.printable)."""
     from symbio_cli.errors import printable as escape
@@ -37,15 +31,10 @@ def _err(message: str) -> None:
 
 def _library(overlay: str | None):
     """Load the factor library or stop with exit 1 when the overlay is invalid (issue 13)."""
-    from symbio_cli import factors
+    from symbio_cli.validation import checked_library
 
-    lib = factors.load(overlay)
-    if lib.problems:
-        for p in lib.problems:
-            _err(p.format())
-        from symbio_cli.i18n import count
-
-        _err(f"bibliothèque de facteurs invalide ({count(len(lib.problems), 'problème', 'problèmes')})")
+    lib = checked_library(overlay, _err)
+    if lib is None:
         sys.exit(ExitCode.INVALID)
     return lib
 
@@ -99,35 +88,6 @@ def main(verbose: bool = False) -> None:
     """
 
 
-def _inventories_only(files: list, missing: list) -> list:
-    """`valider --inventaires-seulement`: drop the YAML files that are not inventories, saying how many."""
-    from symbio_cli.files import looks_like_inventory
-
-    kept = [f for f in files if looks_like_inventory(f)]
-    skipped = len(files) - len(kept)
-    if skipped:
-        files_word = "fichier YAML sauté" if skipped == 1 else "fichiers YAML sautés"
-        _err(f"{skipped} {files_word} : pas des inventaires "
-             "(clés « version » et « flux » absentes du premier niveau)")
-    if not kept and not missing:
-        _err("aucun inventaire à valider")
-        sys.exit(ExitCode.OK)
-    return kept
-
-
-def _github_annotation(p) -> str:
-    """One problem as a GitHub Actions `::error`/`::warning` line, its properties and text escaped."""
-    level = "warning" if p.severity == "avertissement" else "error"
-    attrs = f"file={_gh_property(printable(p.file))}"
-    if p.line:
-        attrs += f",line={p.line}"
-        if p.column:
-            attrs += f",col={p.column}"
-    text = (f"{p.field}: " if p.field else "") + p.message
-    text = printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
-    return f"::{level} {attrs},title=symbio::{text}"
-
-
 @main.command("valider", context_settings=CONTEXT)
 @click.argument("fichiers", nargs=-1, metavar="FICHIER…", type=click.Path())
 @facteurs_option
@@ -143,54 +103,15 @@ def valider(fichiers, overlay, fmt, strict, only_inventories):
     Sortie : une ligne « fichier:ligne:colonne: champ: message » par problème.
     Code de sortie 0 si tout est valide, 1 si un inventaire est invalide.
     """
-    from symbio_cli import pipeline
-    from symbio_cli.errors import Problem
+    from symbio_cli import validation
 
     if not fichiers and overlay:  # `valider --facteurs DIR`: the overlay alone
         _library(overlay)
         _err(f"facteurs valides : {overlay}")
         sys.exit(ExitCode.OK)
     files, missing = _inputs(fichiers)
-    if only_inventories:
-        files = _inventories_only(files, missing)
-    lib = _library(overlay)
-    results = []
-    if not files and not missing:
-        _err("aucun inventaire (.yaml ou .yml) trouvé dans : " + printable(", ".join(fichiers)))
-        sys.exit(ExitCode.INVALID)
-    for name in missing:
-        results.append((name, [Problem(name, None, None, "", "fichier introuvable")]))
-    for name in files:  # the audit's own code path: the same errors and warnings as `audit`
-        results.append((name, pipeline.audit_file(name, lib).problems))
-    invalid = 0
-    for _name, problems in results:
-        if any(p.severity == "erreur" or strict for p in problems):
-            invalid += 1
-    if fmt == "json":
-        import json
-
-        payload = {
-            "schema": "symbio.validation/1",
-            "fichiers": [
-                {"fichier": name,
-                 "valide": not any(p.severity == "erreur" or strict for p in problems),
-                 "problemes": [p.as_dict() for p in problems]}
-                for name, problems in results
-            ],
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        for _name, problems in results:
-            for p in problems:
-                click.echo(_github_annotation(p) if fmt == "github" else p.format())
-    from symbio_cli.i18n import count
-
-    total = len(results)
-    if invalid:
-        _err(f"{count(invalid, 'inventaire invalide', 'inventaires invalides')} sur {total}")
-    else:
-        _err(count(total, "inventaire valide", "inventaires valides"))
-    sys.exit(ExitCode.INVALID if invalid else ExitCode.OK)
+    sys.exit(validation.validate(fichiers, files, missing, overlay, fmt, strict, only_inventories,
+                                 out=click.echo, err=_err))
 
 
 def _report_date(date: str | None) -> str:

@@ -14,7 +14,9 @@ import os
 import subprocess
 import sys
 
-from conftest import EXEMPLES
+import pytest
+
+from conftest import BAD, EXEMPLES
 
 HEAVY = ("jinja2", "babel", "markupsafe", "rich", "openpyxl", "symbio_cli.reports.audit", "symbio_cli.reports.templating")
 # Only for writing a file (tempfile: shutil, bz2, lzma), a CSV, a glob or reading resources (issue 15).
@@ -67,3 +69,76 @@ def test_no_pydantic_plugin_search_on_the_hot_path(tmp_path):
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+# --- `symbio valider FICHIER…` without click (symbio_cli.validation.entry) --------------------------
+
+CLICK_PATH = "import sys; from symbio_cli.cli import entry; sys.argv[0] = 'symbio'; entry()"
+FAST_PATH = "import sys; from symbio_cli.validation import entry; sys.argv[0] = 'symbio'; entry()"
+
+
+def _both(tmp_path, *args):
+    """(click path, fast path) of `symbio valider ARGS`, each in a fresh process from tmp_path."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = []
+    for code in (CLICK_PATH, FAST_PATH):
+        runs.append(subprocess.run([sys.executable, "-c", code, "valider", *map(str, args)], capture_output=True,
+                                   text=True, timeout=120, cwd=tmp_path, env=env))
+    return runs
+
+
+@pytest.mark.parametrize("case", ["usine", "invalide", "introuvable", "dossier", "motif", "vide", "nom_controle"])
+def test_valider_without_click_prints_what_click_prints(tmp_path, case):
+    bad = BAD / "cle_inconnue.yaml"
+    if case == "nom_controle":  # a file name with ESC and a newline: escaped the same way
+        odd = tmp_path / "mal\x1b[31m\nnom.yaml"
+        odd.write_bytes(bad.read_bytes())
+    (tmp_path / "vide").mkdir()
+    args = {"usine": [EXEMPLES / "usine.yaml"], "invalide": [bad, EXEMPLES / "usine.yaml"],
+            "introuvable": [tmp_path / "absent.yaml", EXEMPLES / "scierie.yaml"],
+            "dossier": [EXEMPLES / "mrc-cote-de-beaupre"], "motif": [str(EXEMPLES / "s*.yaml")],
+            "vide": [tmp_path / "vide"], "nom_controle": [tmp_path / "mal\x1b[31m\nnom.yaml"]}[case]
+    slow, fast = _both(tmp_path, *args)
+    assert slow.stderr  # every run ends with its count on stderr
+    assert (fast.returncode, fast.stdout, fast.stderr) == (slow.returncode, slow.stdout, slow.stderr)
+    expected = {"usine": 0, "invalide": 1, "introuvable": 1, "dossier": None, "motif": None, "vide": 1,
+                "nom_controle": 1}[case]
+    assert expected is None or fast.returncode == expected
+
+
+def test_valider_without_options_never_imports_click(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    marker = tmp_path / "marqueur"
+    code = ("import sys; from symbio_cli.validation import entry; sys.argv[0] = 'symbio'\n"
+            "try:\n    entry()\nfinally:\n"
+            f"    open({str(marker)!r}, 'w').write(str(sorted(m for m in sys.modules if m.split('.')[0] == 'click')))")
+    for args in (["valider", str(EXEMPLES / "usine.yaml")], ["valider", str(BAD / "cle_inconnue.yaml")]):
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
+                              cwd=tmp_path, env=env)
+        assert done.returncode in (0, 1), done.stderr
+        assert marker.read_text() == "[]", args
+    done = subprocess.run([sys.executable, "-c", code, "valider", "--strict", str(EXEMPLES / "usine.yaml")],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
+    assert done.returncode == 1  # --strict: through click, the warnings count
+    assert "click" in marker.read_text()
+
+
+@pytest.mark.parametrize("argv, fast", [
+    (["valider", "a.yaml"], True),
+    (["valider", "a.yaml", "b/"], True),
+    (["valider"], False),  # click says what is missing
+    (["valider", "--strict", "a.yaml"], False),
+    (["valider", "a.yaml", "--format", "json"], False),
+    (["valider", "-"], False),
+    (["valider", "a.yaml", "--"], False),
+    (["audit", "a.yaml"], False),
+    (["--aide"], False),
+    ([], False),
+])
+def test_only_the_plain_valider_takes_the_fast_path(argv, fast, monkeypatch):
+    from symbio_cli import validation
+
+    monkeypatch.delenv("_SYMBIO_COMPLETE", raising=False)
+    assert validation.fast_path(argv) is fast
+    monkeypatch.setenv("_SYMBIO_COMPLETE", "bash_complete")
+    assert validation.fast_path(argv) is False
