@@ -109,7 +109,11 @@ def _example(accepted: tuple, percent: bool) -> str:
     return next((EXAMPLES[d] for d in accepted if d in EXAMPLES), "85 %" if percent else "1")
 
 
-def _quantity(value, accepted: tuple, sign: str, percent: bool, negative: str) -> Quantity:
+def _allowed(accepted: tuple) -> frozenset:
+    return frozenset(SAME.get(d, d) for d in accepted)
+
+
+def _quantity(value, accepted: tuple, sign: str, percent: bool, negative: str, allowed: frozenset) -> Quantity:
     if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
         if not math.isfinite(value) or not 0 <= value <= 1:
             raise FieldError("quantite", "pourcentage attendu (ex. 85 %)")
@@ -122,7 +126,7 @@ def _quantity(value, accepted: tuple, sign: str, percent: bool, negative: str) -
             message += f" (ex. {_example(accepted, percent)})"
         raise FieldError("quantite", message) from None
     dim = SAME.get(q.dims, q.dims)
-    if dim not in {SAME.get(d, d) for d in accepted}:
+    if dim not in allowed:
         wanted = " ou ".join(f"{units.describe(d)} (ex. {EXAMPLES.get(d, units.label(d) or '1')})" if d
                              else "pourcentage (ex. 85 %)" for d in accepted if d not in SAME)
         raise FieldError("quantite", f"« {value} » est de dimension {units.describe(q.dims)} ; attendu : {wanted}")
@@ -142,7 +146,7 @@ def read_quantity(value, accepted: tuple, sign: str = "nonnegative", percent: bo
     """A quantity field: `value` (text `nombre unité`, or a number for percentages and ratios) of one of the
     `accepted` dimensions, in canonical units; `sign` positive | nonnegative | any; `field` names the
     field for the plausibility bounds (units.bounds_problem). Raises FieldError("quantite", …)."""
-    q = _quantity(value, accepted, sign, percent, negative)
+    q = _quantity(value, accepted, sign, percent, negative, _allowed(accepted))
     problem = units.bounds_problem(q.value, q.dims, field)
     if problem:
         raise FieldError("quantite", problem)
@@ -327,7 +331,7 @@ def _bounded(number, ge, le):
 
 
 class _Check:
-    """One pass over a document: the validated records, and every error met."""
+    """One pass over a document: every error met, in pydantic's order."""
 
     def __init__(self):
         self.errors: list[dict] = []
@@ -336,125 +340,214 @@ class _Check:
         self.errors.append({"type": kind, "loc": loc, "input": value, "ctx": ctx, "msg": msg})
         return _Check
 
-    def model(self, name: str, value, loc: tuple, tagged: bool = False):
+
+# A checker is `checker(run, value, loc, field)`: the checked value, or `_Check` once its errors are recorded.
+# Checkers are built once per field of the table (`_compile`), so that a document pays only for its values.
+
+
+def _leaf(read):
+    """A checker from `read(value, field)`, which raises FieldError or _Refused."""
+
+    def checker(run, value, loc, field):
+        try:
+            return read(value, field)
+        except FieldError as exc:
+            return run.refuse(exc.kind, loc, value, None, exc.message)
+        except _Refused as exc:
+            return run.refuse(exc.kind, loc, value, exc.ctx)
+
+    return checker
+
+
+def _quantity_reader(spec: tuple):
+    accepted = tuple(_DIMS[d] for d in spec[1])
+    sign, percent, negative, allowed = spec[2], spec[3], spec[4], _allowed(accepted)
+
+    def read(value, field):
+        q = _quantity(value, accepted, sign, percent, negative, allowed)
+        problem = units.bounds_problem(q.value, q.dims, field)
+        if problem:
+            raise FieldError("quantite", problem)
+        return q
+
+    return read
+
+
+def _float_reader(spec: tuple):
+    def read(value, field):
+        number = _float(value)
+        if not spec[3] and not math.isfinite(number):
+            raise _Refused("finite_number")
+        return _bounded(number, spec[1], spec[2])
+
+    return read
+
+
+def _model_checker(name: str, tagged: bool = False):
+    def checker(run, value, loc, field):
         if not isinstance(value, dict):
             if tagged:
-                return self.refuse("model_attributes_type", loc, value)
-            return self.refuse("model_type", loc, value, {"class_name": name})
-        out = {}
+                return run.refuse("model_attributes_type", loc, value)
+            return run.refuse("model_type", loc, value, {"class_name": name})
+        fields, names, record, constants = _COMPILED[name]
+        out = dict(constants)
         failed = False
-        for field, spec, default in MODELS[name]:
-            if field in value:
-                got = self.value(spec, value[field], loc + (field,), field)
+        present = 0
+        for key, check_field, default in fields:
+            if key in value:
+                present += 1
+                got = check_field(run, value[key], loc + (key,), key)
                 failed = failed or got is _Check
-                out[field] = got
-            elif default[0] == "req":
-                self.refuse("missing", loc + (field,), value)
+                out[key] = got
+            elif default is _REQUIRED:
+                run.refuse("missing", loc + (key,), value)
                 failed = True
-            elif default[0] == "value":
-                out[field] = default[1]
-            else:
-                factory = _DEFAULTS.get(default[1])
-                out[field] = factory() if factory else RECORDS[default[1]](**self.defaults(default[1]))
-        names = RECORDS[name].FIELDS
-        for key, item in value.items():
-            if key not in names:
-                self.refuse("extra_forbidden", loc + (key,), item)
-                failed = True
-        return _Check if failed else RECORDS[name](**out)
+            elif default is not None:
+                out[key] = default()
+        if len(value) > present:
+            for key, item in value.items():
+                if key not in names:
+                    run.refuse("extra_forbidden", loc + (key,), item)
+                    failed = True
+        return _Check if failed else record(**out)
 
-    @staticmethod
-    def defaults(name: str) -> dict:
-        out = {}
-        for field, _, default in MODELS[name]:
-            if default[0] == "req":
-                raise ValueError(f"{name}.{field} n'a pas de valeur par défaut")
-            out[field] = default[1] if default[0] == "value" else _DEFAULTS[default[1]]()
-        return out
+    return checker
 
-    def value(self, spec: tuple, value, loc: tuple, field: str):
-        """The checked value of one field (`spec` from the table), or `_Check` after recording its errors."""
-        try:
-            return _KINDS[spec[0]](self, spec, value, loc, field)
-        except FieldError as exc:
-            return self.refuse(exc.kind, loc, value, None, exc.message)
-        except _Refused as exc:
-            return self.refuse(exc.kind, loc, value, exc.ctx)
 
-    def optional(self, spec, value, loc, field):
-        return None if value is None else self.value(spec[1], value, loc, field)
+def _optional(inner):
+    return lambda run, value, loc, field: None if value is None else inner(run, value, loc, field)
 
-    def literal(self, spec, value, loc, field):
-        if isinstance(value, str) and value in spec[1]:
+
+def _literal(values: tuple):
+    expected = {"expected": _literal_text(values)}
+
+    def checker(run, value, loc, field):
+        if isinstance(value, str) and value in values:
             return value
-        return self.refuse("literal_error", loc, value, {"expected": _literal_text(spec[1])})
+        return run.refuse("literal_error", loc, value, dict(expected))
 
-    def boolean(self, spec, value, loc, field):
-        return value if isinstance(value, bool) else self.refuse("bool_type", loc, value)
+    return checker
 
-    def storage(self, spec, value, loc, field):
-        if isinstance(value, dict):
-            return self.model("Entreposage", value, loc)
-        return read_quantity(value, (AREA,), "nonnegative", False, "", "")
 
-    def items(self, spec: tuple, value, loc: tuple, field: str):
+def _boolean(run, value, loc, field):
+    return value if isinstance(value, bool) else run.refuse("bool_type", loc, value)
+
+
+def _list(inner, min_length: int):
+    def checker(run, value, loc, field):
         if not isinstance(value, list):
-            return self.refuse("list_type", loc, value)
-        out = [self.value(spec[1], item, loc + (i,), field) for i, item in enumerate(value)]
-        if len(value) < spec[2]:
-            return self.refuse("too_short", loc, value, {"field_type": "List", "min_length": spec[2],
-                                                         "actual_length": len(value)})
+            return run.refuse("list_type", loc, value)
+        out = [inner(run, item, loc + (i,), field) for i, item in enumerate(value)]
+        if len(value) < min_length:
+            return run.refuse("too_short", loc, value, {"field_type": "List", "min_length": min_length,
+                                                        "actual_length": len(value)})
         return _Check if _Check in out else out
 
-    def mapping(self, spec: tuple, value, loc: tuple, field: str):
+    return checker
+
+
+def _mapping(inner):
+    def checker(run, value, loc, field):
         if not isinstance(value, dict):
-            return self.refuse("dict_type", loc, value)
+            return run.refuse("dict_type", loc, value)
         out = {}
         for key, item in value.items():
-            got = self.value(spec, item, loc + (key,), str(key))
+            got = inner(run, item, loc + (key,), str(key))
             out[key.strip() if isinstance(key, str) else key] = got
         return _Check if _Check in out.values() else out
 
-    def tagged(self, spec: tuple, value, loc: tuple):
-        discriminator, choices = spec[1], dict(spec[2])
+    return checker
+
+
+def _tagged(discriminator: str, choices: dict):
+    models = {tag: _model_checker(model) for tag, model in choices.items()}
+    expected = ", ".join(f"'{t}'" for t in choices)
+
+    def checker(run, value, loc, field):
         if not isinstance(value, dict):
-            return self.refuse("model_attributes_type", loc, value)
+            return run.refuse("model_attributes_type", loc, value)
         if discriminator not in value:
-            return self.refuse("union_tag_not_found", loc, value, {"discriminator": f"'{discriminator}'"})
+            return run.refuse("union_tag_not_found", loc, value, {"discriminator": f"'{discriminator}'"})
         tag = value[discriminator]
-        model = choices.get(tag) if isinstance(tag, str) else None
+        model = models.get(tag) if isinstance(tag, str) else None
         if model is None:
-            return self.refuse("union_tag_invalid", loc, value, {
-                "discriminator": f"'{discriminator}'", "tag": str(tag),
-                "expected_tags": ", ".join(f"'{t}'" for t in choices)})
-        return self.model(model, value, loc + (tag,))
+            return run.refuse("union_tag_invalid", loc, value, {
+                "discriminator": f"'{discriminator}'", "tag": str(tag), "expected_tags": expected})
+        return model(run, value, loc + (tag,), field)
+
+    return checker
 
 
-def _float_field(run, spec, value, loc, field) -> float:
-    number = _float(value)
-    if not spec[3] and not math.isfinite(number):
-        raise _Refused("finite_number")
-    return _bounded(number, spec[1], spec[2])
+def _storage(quantity):
+    entreposage = _model_checker("Entreposage")
+
+    def checker(run, value, loc, field):
+        if isinstance(value, dict):
+            return entreposage(run, value, loc, field)
+        return quantity(run, value, loc, "")
+
+    return checker
 
 
-_KINDS = {
-    "opt": _Check.optional,
-    "q": lambda run, spec, value, loc, field: read_quantity(
-        value, tuple(_DIMS[d] for d in spec[1]), spec[2], spec[3], spec[4], field),
-    "text": lambda run, spec, value, loc, field: read_text(value),
-    "slug": lambda run, spec, value, loc, field: read_slug(value),
-    "hyp": lambda run, spec, value, loc, field: read_hypothesis(value),
-    "version": lambda run, spec, value, loc, field: check_version(value),
-    "model": lambda run, spec, value, loc, field: run.model(spec[1], value, loc),
-    "lit": _Check.literal,
-    "bool": _Check.boolean,
-    "list": _Check.items,
-    "dict": lambda run, spec, value, loc, field: run.mapping(spec[1], value, loc, field),
-    "tagged": lambda run, spec, value, loc, field: run.tagged(spec, value, loc),
-    "storage": _Check.storage,
-    "int": lambda run, spec, value, loc, field: _bounded(_int(value), spec[1], spec[2]),
-    "float": _float_field,
+def _compile(spec: tuple):  # noqa: C901 - one branch per kind of field
+    """The checker of one field spec of the table."""
+    tag = spec[0]
+    if tag == "opt":
+        return _optional(_compile(spec[1]))
+    if tag == "q":
+        return _leaf(_quantity_reader(spec))
+    if tag in _READERS:
+        return _leaf(_READERS[tag])
+    if tag == "float":
+        return _leaf(_float_reader(spec))
+    if tag == "int":
+        return _leaf(lambda value, field: _bounded(_int(value), spec[1], spec[2]))
+    if tag == "model":
+        return _model_checker(spec[1])
+    if tag == "lit":
+        return _literal(spec[1])
+    if tag == "bool":
+        return _boolean
+    if tag == "list":
+        return _list(_compile(spec[1]), spec[2])
+    if tag == "dict":
+        return _mapping(_compile(spec[1]))
+    if tag == "tagged":
+        return _tagged(spec[1], dict(spec[2]))
+    if tag == "storage":
+        return _storage(_leaf(_quantity_reader(("q", ("AREA",), "nonnegative", False, ""))))
+    raise ValueError(f"genre de champ inconnu : {tag}")
+
+
+_READERS = {
+    "text": lambda value, field: read_text(value),
+    "slug": lambda value, field: read_slug(value),
+    "hyp": lambda value, field: read_hypothesis(value),
+    "version": lambda value, field: check_version(value),
 }
+_REQUIRED = object()
+
+
+def _default(default: tuple):
+    """A field's default: _REQUIRED, None for a constant (in the model's `constants`), or a factory."""
+    if default[0] == "req":
+        return _REQUIRED
+    if default[0] == "value":
+        return None
+    factory = _DEFAULTS.get(default[1])
+    if factory is not None:
+        return factory
+    model = default[1]
+    return lambda: RECORDS[model](**_COMPILED[model][3], **{f: d() for f, _, d in _COMPILED[model][0] if d})
+
+
+# model: (((field, checker, default), ...), field names, record class, {field: constant default})
+_COMPILED: dict[str, tuple] = {}
+_COMPILED.update({name: (tuple((field, _compile(spec), _default(default)) for field, spec, default in fields),
+                         frozenset(RECORDS[name].FIELDS), RECORDS[name],
+                         {field: default[1] for field, _, default in fields if default[0] == "value"})
+                  for name, fields in MODELS.items()})
+_INVENTAIRE = _model_checker("Inventaire")
 
 
 def check(data) -> tuple[Record | None, list[dict]]:
@@ -466,5 +559,5 @@ def check(data) -> tuple[Record | None, list[dict]]:
     `ctx` and, for symbio's own kinds, the French `msg`.
     """
     run = _Check()
-    model = run.model("Inventaire", data, ())
+    model = _INVENTAIRE(run, data, (), "")
     return (None if run.errors else model), run.errors

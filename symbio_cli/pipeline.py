@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
 import re
 from dataclasses import dataclass
 
@@ -62,7 +63,7 @@ def _figures(obj, path=()):
             yield from _figures(item, path + (k,))
 
 
-_KINDS: dict[type, object] = {}  # per class: "float", "seq", "dict", None (nothing to walk) or field names
+_KINDS: dict[type, object] = {}  # per class: "float", "seq", "dict", None (nothing to walk) or a getter of its fields
 
 
 def _kind(cls: type):
@@ -72,7 +73,8 @@ def _kind(cls: type):
         if issubclass(cls, float):
             kind = "float"
         elif dataclasses.is_dataclass(cls):
-            kind = tuple(f.name for f in dataclasses.fields(cls))
+            names = [f.name for f in dataclasses.fields(cls)]
+            kind = operator.attrgetter(*names) if len(names) > 1 else (lambda o, n=names[0]: (getattr(o, n),))
         elif issubclass(cls, (tuple, list)):
             kind = "seq"
         elif issubclass(cls, dict):
@@ -95,18 +97,25 @@ def _in_range(obj) -> bool:
     pop, extend = stack.pop, stack.extend
     while stack:
         o = pop()
-        kind = _kind(type(o))
+        cls = type(o)
+        if cls is float:  # the common cases first, without a lookup
+            if not abs(o) <= MAX_FIGURE:  # NaN compares False: out of range too
+                return False
+            continue
+        if cls is str or cls is int or o is None or cls is bool:
+            continue
+        kind = _kind(cls)
         if kind is None:
             continue
         if kind == "float":
-            if not abs(o) <= MAX_FIGURE:  # NaN compares False: out of range too
+            if not abs(o) <= MAX_FIGURE:
                 return False
         elif kind == "seq":
             extend(o)
         elif kind == "dict":
             extend(o.values())
         else:
-            extend([getattr(o, n) for n in kind])
+            extend(kind(o))
     return True
 
 
@@ -122,6 +131,16 @@ def _out_of_range(result) -> tuple | None:
 _PARENT = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
 
 
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _path_of(champ: str) -> tuple | None:
+    """The path a `champ` names (`flux[0].gestion` → ("flux", 0, "gestion")), or None when it is not
+    `field_name` of a path of plain keys (a key holding « . » or « [ »)."""
+    path = tuple(int(m.group(2)) if m.group(2) is not None else m.group(1) for m in _PART.finditer(champ))
+    return path if field_name(path) == champ else None
+
+
 class _Places:
     """Line and column of a warning's `champ` (`flux[0].gestion.collecte`) in the document."""
 
@@ -132,6 +151,9 @@ class _Places:
     def __call__(self, champ: str) -> tuple[int | None, int | None]:
         if not champ:
             return None, None
+        path = _path_of(champ)  # most names are a key's own path: no need to name every key of the file
+        if path is not None and path in self.doc.keys:
+            return self.doc.where(path, value=False)
         if self.by_name is None:
             self.by_name = {field_name(p): p for p in self.doc.keys}
         name = champ
