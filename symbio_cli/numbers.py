@@ -46,10 +46,53 @@ def _affixes(pattern, symbol: str, minus: str) -> tuple[str, str, str, str]:
 
 @functools.lru_cache(maxsize=None)
 def style(lang: str) -> _Style:
-    """Symbols and affixes of `lang` (fr or en), from Babel's fr_CA / en_CA data."""
+    """Symbols and affixes of `lang` (fr or en), from Babel's fr_CA / en_CA data.
+
+    Importing Babel and reading a locale costs ~27 ms of CPU, a sixth of a
+    one-file `audit -f md` (issue 15): the _Style read from Babel is kept in
+    symbio's private per-user cache (symbio_cli/cache.py), keyed by Babel's
+    `__init__.py` (its version) and the source of this module, so a new Babel
+    reads its data again. Without a usable cache, Babel is read every time.
+    """
+    locale = LOCALES.get(lang, "fr_CA")
+    path = _style_cache_path(locale)
+    if path is not None:
+        from symbio_cli import cache
+
+        cached = cache.read(path, _Style)
+        if cached is not None:
+            return cached[1]
+    found = _babel_style(locale)
+    if path is not None:
+        import pickle
+
+        from symbio_cli import cache
+
+        cache.write(path, pickle.dumps(found, protocol=cache.PROTOCOL))
+    return found
+
+
+def _style_cache_path(locale: str) -> str | None:
+    """Where the _Style of `locale` is cached, or None (no cache folder, Babel not found)."""
+    import importlib.util
+
+    from symbio_cli import cache
+
+    try:
+        spec = importlib.util.find_spec("babel")
+        if spec is None or not spec.origin:
+            return None
+        with open(spec.origin, "rb") as fh:
+            babel = fh.read()
+    except (ImportError, ValueError, OSError):
+        return None
+    return cache.path_for(f"nombres-{locale}", ("numbers.py", "cache.py"), [("babel/__init__.py", babel)])
+
+
+def _babel_style(locale: str) -> _Style:
     from babel import Locale
 
-    loc = Locale.parse(LOCALES.get(lang, "fr_CA"))
+    loc = Locale.parse(locale)
     symbols = loc.number_symbols["latn"]
     minus = symbols["minusSign"]
     money = _affixes(loc.currency_formats["standard"], loc.currency_symbols.get("CAD", "$"), minus)

@@ -44,7 +44,8 @@ def test_valider_and_json_audit_import_no_report_machinery(tmp_path):
     # checkout's symbio_cli/ would shadow the installed package (.ci/run installs it);
     # with a warm factor cache of its own, as every run but the first (the first writes it)
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    warm = subprocess.run([sys.executable, "-c", "from symbio_cli import factors; factors.load()"],
+    warm = subprocess.run([sys.executable, "-c", "from symbio_cli import factors, numbers; factors.load(); "
+                           "numbers.style('fr')"],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
     assert warm.returncode == 0, warm.stderr
     assert list((tmp_path / "cache" / "symbio").glob("facteurs-*.pickle"))
@@ -56,6 +57,7 @@ def test_valider_and_json_audit_import_no_report_machinery(tmp_path):
         heavy = [m for m in seen[command] if m.split(".")[0] in HEAVY or m in HEAVY or m in LAZY_STDLIB]
         assert not heavy, f"{command} importe {heavy}"
     assert "jinja2" in seen["md"]  # the probe would see an import: Markdown does render with Jinja2
+    assert not [m for m in seen["md"] if m.split(".")[0] == "babel"]  # its number symbols come from the cache
 
 
 def test_no_pydantic_plugin_search_on_the_hot_path(tmp_path):
