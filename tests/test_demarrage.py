@@ -20,7 +20,7 @@ from conftest import BAD, EXEMPLES
 
 HEAVY = ("jinja2", "babel", "markupsafe", "rich", "openpyxl", "symbio_cli.reports.audit", "symbio_cli.reports.templating")
 # Only for writing a file (tempfile: shutil, bz2, lzma), a CSV, a glob or reading resources (issue 15).
-LAZY_STDLIB = ("tempfile", "shutil", "bz2", "lzma", "csv", "glob", "importlib.resources")
+LAZY_STDLIB = ("tempfile", "shutil", "bz2", "lzma", "csv", "glob", "importlib.resources", "zipfile")
 
 PROBE = r"""
 import contextlib, io, json, sys
@@ -58,6 +58,7 @@ def test_valider_and_json_audit_import_no_report_machinery(tmp_path):
         assert not heavy, f"{command} importe {heavy}"
     assert "jinja2" in seen["md"]  # the probe would see an import: Markdown does render with Jinja2
     assert not [m for m in seen["md"] if m.split(".")[0] == "babel"]  # its number symbols come from the cache
+    assert not [m for m in seen["md"] if m in ("importlib.resources", "zipfile")]  # templates: read from their folder
 
 
 def test_no_pydantic_plugin_search_on_the_hot_path(tmp_path):

@@ -2,14 +2,16 @@
 
 StrictUndefined (a typo in a template is an error, not an empty string),
 autoescape on for everything but the Markdown templates (`*.md.j2`, which
-escape through the `md` filter instead), templates read through
-importlib.resources, filters registered once.
+escape through the `md` filter instead), templates read from the package's
+templates/ folder (importlib.resources only when it is not a folder, a zip:
+its import pulls pathlib, tempfile and zipfile into every Markdown or HTML
+report, issue 15), filters registered once.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.resources
+import os
 import re
 
 from symbio_cli.numbers import format_money, format_number, format_percent
@@ -82,8 +84,17 @@ def md_url(value) -> str:
     return quote(text, safe=_URL_SAFE)
 
 
+_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
+
+
 def _read_template(name: str):
-    source = importlib.resources.files("symbio_cli.templates").joinpath(name).read_text(encoding="utf-8")
+    if os.path.isdir(_TEMPLATES):
+        with open(os.path.join(_TEMPLATES, name), encoding="utf-8") as fh:
+            source = fh.read()
+    else:  # pragma: no cover - a zipped package
+        import importlib.resources
+
+        source = importlib.resources.files("symbio_cli.templates").joinpath(name).read_text(encoding="utf-8")
     return source, name, lambda: True
 
 
