@@ -271,9 +271,10 @@ def type_tag(model: str) -> str | None:
 
 
 _DIMS = {name: getattr(units, name) for name in dir(units) if isinstance(getattr(units, name), frozenset)}
-_INT_TEXT = re.compile(r"^[+-]?[0-9](?:_?[0-9])*(?:\.0+)?$")
-_FLOAT_TEXT = re.compile(r"^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)"
-                         r"(?:[eE][+-]?[0-9](?:_?[0-9])*)?$")
+# Numbers written as text where the contract wants a number (`annee: "2026"`): rare, so compiled when met.
+_INT_TEXT = r"^[+-]?[0-9](?:_?[0-9])*(?:\.0+)?$"
+_FLOAT_TEXT = (r"^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)"
+               r"(?:[eE][+-]?[0-9](?:_?[0-9])*)?$")
 _FLOAT_WORDS = {"inf", "+inf", "-inf", "nan", "+nan", "-nan", "infinity", "+infinity", "-infinity"}
 _DEFAULTS = {"list": list, "dict": dict}
 
@@ -300,7 +301,7 @@ def _int(value) -> int:
         return int(value)
     if isinstance(value, str):
         text = value.strip()
-        if not _INT_TEXT.match(text):
+        if not re.match(_INT_TEXT, text):
             raise _Refused("int_parsing")
         digits = text.split(".")[0]
         if len(digits) > 4000:
@@ -316,7 +317,7 @@ def _float(value) -> float:
         text = value.strip()
         if text.lower() in _FLOAT_WORDS:
             return float(text)
-        if not _FLOAT_TEXT.match(text):
+        if not re.match(_FLOAT_TEXT, text):
             raise _Refused("float_parsing")
         return float(text)
     raise _Refused("float_type")

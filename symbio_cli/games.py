@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import random
 from collections.abc import Callable
 
 CEIL_TOLERANCE = 1e-9
@@ -83,6 +82,8 @@ def shapley(n: int, cost: CostGame) -> list[float]:
                 weight = fact[size] * fact[n - size - 1] / fact[n]
                 values[i] += weight * (c(mask | bit) - c(mask))
         return values
+    import random  # only sampled Shapley values need it (large groups)
+
     rng = random.Random(SHAPLEY_SEED)
     values = [0.0] * n
     order = list(range(n))
@@ -111,6 +112,8 @@ def core_violation(n: int, shares: list[float], cost: CostGame) -> tuple[int, ..
     if n <= EXACT_SHAPLEY_MAX:
         masks = range(1, (1 << n) - 1)
     else:  # all pairs and singletons, then a seeded sample
+        import random  # only large groups draw coalitions
+
         rng = random.Random(SHAPLEY_SEED)
         pairs = [(1 << i) | (1 << j) for i, j in itertools.combinations(range(n), 2)]
         masks = [1 << i for i in range(n)] + pairs + [rng.getrandbits(n) for _ in range(20_000)]

@@ -10,7 +10,6 @@ modes, regions, container ids, hypotheses).
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 
@@ -126,6 +125,13 @@ def _plain(word: str) -> str:
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
 
 
+def _close_matches(word: str, choices, n: int, cutoff: float) -> list[str]:
+    """difflib's close matches, imported only when a hint is needed (an error: never on a valid file)."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
 # Words users write for a key, by the key they mean (offered only where that key exists).
 _KEY_SYNONYMS = {
     "tri": "preparation", "triage": "preparation", "mise_en_balles": "preparation", "conditionnement": "preparation",
@@ -170,7 +176,7 @@ def _unknown_key(loc: tuple) -> str:
     if synonym in choices:
         hint = [synonym]
     if not hint:
-        hint = difflib.get_close_matches(plain, choices, n=1, cutoff=0.6)
+        hint = _close_matches(plain, choices, n=1, cutoff=0.6)
     where = ""
     if fields is not _KNOWN_KEYS and key in _KNOWN_KEYS:
         where = " ici"
@@ -227,7 +233,7 @@ def _quantity_warnings(model, doc: Document, path: tuple, out: list) -> None:
 
 
 def _hint(word: str, choices) -> str:
-    hint = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    hint = _close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (vouliez-vous dire « {hint[0]} » ?)" if hint else ""
 
 
@@ -289,7 +295,7 @@ def material_hint(key: str, choices) -> str:
     some = [c for c in choices if typed & set(_tokens(c)) and c not in whole]
     hints = whole or some[:3]
     if len(hints) < 3:
-        close = difflib.get_close_matches(key, choices, n=3, cutoff=0.6)
+        close = _close_matches(key, choices, n=3, cutoff=0.6)
         hints += [c for c in close if c not in hints][:3 - len(hints)]
     if not hints:  # a far spelling (`gateaux_invendus` → textile) is no hint: say nothing rather than nonsense
         return ""
