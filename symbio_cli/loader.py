@@ -114,9 +114,53 @@ class Document:
             self._index()
         return self._values
 
+    def _walk(self, path: tuple) -> list:
+        """[(key position, node)] from the root down `path`, as far as the document goes.
+
+        The first entry is the root's (no key). A few lookups walk the tree
+        instead of indexing every node (a batch locates a dozen warnings a file).
+        """
+        node = self.root
+        out = [(None, node)]
+        for part in path:
+            child = None
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                for key_node, value_node in node.value:
+                    if key_node.value == part:
+                        child = (key_node.start_mark, value_node)
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                item = node.value[part]
+                child = (item.start_mark, item)
+            if child is None:
+                break
+            out.append(child)
+            node = child[1]
+        return out
+
+    def deepest(self, path: Path) -> tuple[tuple, bool]:
+        """(the longest prefix of `path` in the document, whether every mapping met on the way has
+        only plain keys — no « . », « [ » or « ] », so that a field name names one path only)."""
+        path = tuple(path)
+        steps = self._walk(path) if self.root is not None else []
+        plain = not any(_SPECIAL_KEY.search(key_node.value)
+                        for _, node in steps if isinstance(node, yaml.MappingNode) for key_node, _ in node.value)
+        return path[:max(len(steps) - 1, 0)], plain
+
+    def has(self, path: Path) -> bool:
+        """True when `path` is a key (or a list item) of the document."""
+        path = tuple(path)
+        if self._keys is not None or self.root is None:
+            return path in self.keys
+        return bool(path) and len(self._walk(path)) == len(path) + 1
+
     def where(self, path: Path, value: bool = False) -> tuple[int | None, int | None]:
         """Closest known position of a path: its value, its key, or an ancestor's."""
         path = tuple(path)
+        if self._keys is None and self.root is not None:  # no index yet: walk down, cheaper for a few lookups
+            key_mark, node = self._walk(path)[-1]
+            mark = node.start_mark if value or key_mark is None else key_mark
+            return mark.line + 1, mark.column + 1
         keys, values = self.keys, self.values
         while True:
             for t in ((values, keys) if value else (keys, values)):
@@ -125,6 +169,9 @@ class Document:
             if not path:
                 return (None, None)
             path = path[:-1]
+
+
+_SPECIAL_KEY = re.compile(r"[.\[\]]")
 
 
 class _Refused(Exception):

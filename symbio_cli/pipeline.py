@@ -151,9 +151,11 @@ class _Places:
     def __call__(self, champ: str) -> tuple[int | None, int | None]:
         if not champ:
             return None, None
-        path = _path_of(champ)  # most names are a key's own path: no need to name every key of the file
-        if path is not None and path in self.doc.keys:
-            return self.doc.where(path, value=False)
+        path = _path_of(champ)  # a name of plain keys: walk down to it, without naming every key of the file
+        if path is not None and self.doc.root is not None:
+            found, plain = self.doc.deepest(path)
+            if plain:
+                return self.doc.where(found, value=False) if found else (None, None)
         if self.by_name is None:
             self.by_name = {field_name(p): p for p in self.doc.keys}
         name = champ

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from symbio_cli import loader
@@ -186,3 +188,75 @@ def test_syntax_errors_are_located_in_french(text, fragment):
 def test_empty_document():
     p = refused("# seulement un commentaire\n")
     assert "fichier vide" in p.message
+
+
+def _index_where(doc, path, value):
+    """`where` as the full index answers it (the reference of the walk)."""
+    doc.keys  # noqa: B018 - builds the index
+    return doc.where(path, value=value)
+
+
+def test_where_by_walking_equals_where_by_index():
+    """Before any index is built, `where` and `has` walk down the tree: same answers as the index."""
+    import random
+
+    from conftest import EXEMPLES
+
+    rng = random.Random(7)
+    root = Path(__file__).resolve().parent
+    files = sorted([*root.rglob("*.yaml"), *EXEMPLES.rglob("*.yaml")])
+    checked = 0
+    for path in files:
+        first = loader.read(path)
+        if isinstance(first, list):
+            continue
+        paths = list(loader.read(path).keys)
+        probes = paths + [p + ("absent",) for p in paths[:20]] + [p[:-1] + (999,) for p in paths[:20]] + [()]
+        for probe in rng.sample(probes, min(len(probes), 60)):
+            for value in (False, True):
+                walked = loader.read(path)
+                indexed = loader.read(path)
+                assert walked.where(probe, value=value) == _index_where(indexed, probe, value), (path, probe)
+                assert walked.has(probe) == (probe in indexed.keys), (path, probe)
+                checked += 1
+    assert checked > 1000
+
+
+def _places_by_name(doc, champ):
+    """The former lookup of a warning's place: every key named, then the name shortened until known."""
+    from symbio_cli.errors import field_name
+    from symbio_cli.pipeline import _PARENT
+
+    by_name = {field_name(p): p for p in doc.keys}
+    name = champ
+    while name:
+        if name in by_name:
+            return doc.where(by_name[name], value=False)
+        shorter = _PARENT.sub("", name)
+        if shorter == name:
+            break
+        name = shorter
+    return None, None
+
+
+def test_warning_places_by_walking_equal_places_by_name():
+    """`_Places` walks down a plain name instead of naming every key: same line and column, dotted keys
+    (`hypotheses: {redevance.elimination: …}`) and absent keys included."""
+    import random
+
+    from conftest import EXEMPLES
+    from symbio_cli.errors import field_name
+    from symbio_cli.pipeline import _Places
+
+    rng = random.Random(11)
+    root = Path(__file__).resolve().parent
+    checked = 0
+    for path in sorted([*root.rglob("*.yaml"), *EXEMPLES.rglob("*.yaml")]):
+        if isinstance(loader.read(path), list):
+            continue
+        names = [field_name(p) for p in loader.read(path).keys]
+        champs = names + [n + ".filiere" for n in names[:30]] + [n + "[3]" for n in names[:10]] + ["", "absent", "a.b[2].c"]
+        for champ in rng.sample(champs, min(len(champs), 80)):
+            assert _Places(loader.read(path))(champ) == _places_by_name(loader.read(path), champ), (path, champ)
+            checked += 1
+    assert checked > 1000
