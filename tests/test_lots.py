@@ -442,3 +442,23 @@ def test_a_missing_input_is_listed_among_the_failures(tmp_path):
     failures = summary(out)["echecs"]
     assert [os.path.basename(e["fichier"]) for e in failures] == ["absent.yaml"]
     assert "introuvable" in failures[0]["erreur"]
+
+
+def test_the_summary_is_the_same_rendered_beside_or_in_this_process(tmp_path):
+    """With -j 2 the summary's formats are rendered by two workers (the workbook beside the others),
+    then written here in the usual order: the same bytes as rendered in one process."""
+    from symbio_cli import factors
+
+    lib = factors.load()
+    portfolio._worker_lib = lib
+    files = sorted(str(p) for p in EXEMPLES.glob("*.yaml"))
+    rows = [portfolio._one((f, None, "md", "fr", "2026-01-01")) for f in files]
+    assert any(r["ok"] for r in rows) and any(r["avertissements"] for r in rows)
+    one, two = tmp_path / "un", tmp_path / "deux"
+    one.mkdir()
+    two.mkdir()
+    paths_one = portfolio.write_summary(rows, str(one), "2026-01-01", jobs=1)
+    paths_two = portfolio.write_summary(rows, str(two), "2026-01-01", jobs=2)
+    assert sorted(paths_one) == sorted(paths_two) == sorted(portfolio.SUMMARY_FORMATS)
+    for ext in portfolio.SUMMARY_FORMATS:
+        assert Path(paths_one[ext]).read_bytes() == Path(paths_two[ext]).read_bytes(), ext
