@@ -139,7 +139,8 @@ def write_firms(folder: str, n: int, streams: int) -> None:
 
 def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # from a neutral folder: `-m symbio_cli` from the checkout would import its sources, not the install
+    done = subprocess.run(cmd, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"échec ({done.returncode}) : {' '.join(cmd)}\n{done.stderr[-2000:]}")

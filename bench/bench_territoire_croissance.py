@@ -34,7 +34,8 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the command and its reaped children)."""
     with tempfile.TemporaryFile() as err:  # warnings go to a file: a full pipe would block the command
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        # from a neutral folder: `-m symbio_cli` from the checkout would import its sources, not the install
+        proc = subprocess.Popen(cmd, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -487,7 +487,7 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
     if not firms:
         _err("aucun inventaire valide : pas de rapport")
         sys.exit(ExitCode.INVALID)
-    result = territory.analyse(firms, lib, options)
+    result = territory.analyse(firms, lib, options, jobs=jobs)
     text = report_territory.render(result, lib, fmt, langue, day)
     if target:
         from symbio_cli.files import write_output

@@ -807,3 +807,51 @@ def test_anonymised_tables_never_give_a_hidden_row_by_subtraction(tmp_path, seed
 
 def lib_family(material: str) -> str:
     return factors.load(None).materials[material].family
+
+
+def test_matches_and_groups_found_at_once_equal_one_after_the_other(tmp_path):
+    """A large territory with -j 2: matches and pooling groups come from two worker processes, the
+    warnings in the same order; the result is the one of the steps run one after the other."""
+    import dataclasses
+
+    from symbio_cli.territory import analysis
+
+    rng = random.Random(15)
+    docs = []
+    for k in range(analysis.PARALLEL_MIN_FIRMS + 20):
+        flux = [residue(f"f{j}", rng.choice(["bois_residus", "carton", "cendres", "dreches"]),
+                        f"{rng.randint(5, 300)} t/an", tarif=f"{rng.randint(0, 120)} $/t",
+                        gestion={"collecte": bin_(contenant=f"{rng.choice([6, 10, 20])} vg³",
+                                                  frais_levee=f"{rng.randint(60, 300)} $")})
+                for j in range(2)]
+        intrants = [need(rng.choice(["biomasse_combustible", "litiere", "amendement_sol"]),
+                         f"{rng.randint(10, 400)} t/an", f"{rng.randint(10, 60)} $/t")]
+        extra = {"hypotheses": {}} if k % 50 == 0 else {}  # some firms without pinned factors: warnings
+        docs.append(firm(f"Firme {k:03d}", 46 + rng.gauss(0, 0.05), -72 + rng.gauss(0, 0.05),
+                         flux=flux, intrants=intrants, **extra))
+    lib = factors.load()
+    firms = []
+    for k, doc in enumerate(docs):
+        path = tmp_path / f"firme{k}.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        data, problems = territory.load_firm(str(path), lib)
+        assert data is not None, [p.format() for p in problems]
+        firms.append(data)
+    from symbio_cli import runner
+
+    pools = []
+    real_pool = runner.run_pool
+
+    def counted(*args, **kwargs):
+        pools.append(args[2])
+        return real_pool(*args, **kwargs)
+
+    one = territory.analyse(firms, lib, Options())
+    runner.run_pool = counted
+    try:
+        both = territory.analyse(firms, lib, Options(), jobs=2)
+    finally:
+        runner.run_pool = real_pool
+    assert pools == [2]  # the two steps ran in two worker processes
+    assert one.appariements and one.mutualisations and one.avertissements
+    assert dataclasses.asdict(both) == dataclasses.asdict(one)

@@ -32,12 +32,14 @@ POOLING_KEYS = ("mutualisation.rabais_levee", "mutualisation.frais_gestion", "mu
 
 
 def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), warnings=(),
-            exclus=()) -> TerritoryResult:
+            exclus=(), jobs: int = 1) -> TerritoryResult:
     """Substitution matches, pooling groups and totals of a set of audited firms.
 
     `warnings`: (code, message, champ) to report first. `exclus`: (file, first
     error) of inventories left out for errors; those `load_all` recorded on
-    the firms it returned are added.
+    the firms it returned are added. `jobs` > 1: matches and pooling groups,
+    independent steps, are found by two worker processes at once (large
+    territories only; the same result as one after the other).
     """
     left_out = sorted({*map(tuple, exclus), *(x for f in firms for x in f.exclus)})
     firms = sorted(firms, key=lambda f: (norm_name(f.nom), f.fichier))
@@ -48,8 +50,7 @@ def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), w
     terms, territory_uses = _territory_terms(ctx, year)
 
     en_place, demand_left = in_place(ctx)
-    matches, used_keys, partial = find_matches(ctx, demand_left)
-    groups = find_groups(ctx, terms)
+    matches, used_keys, partial, groups = _matches_and_groups(ctx, terms, demand_left, jobs)
     result = summarise(ctx, matches, groups, en_place, partial, demand_left)
 
     uses = dict(territory_uses)
@@ -68,6 +69,48 @@ def analyse(firms: list[FirmData], lib: Library, options: Options = Options(), w
         avertissements=tuple(Warning_(*item) for item in ctx.warnings.items), hypotheses=hyp,
         exclus=() if options.anonymiser else tuple(left_out), exclus_nombre=len(left_out), **result,
     )
+
+
+# Below this many firms the two steps take less than starting two processes.
+PARALLEL_MIN_FIRMS = 500
+_steps_input: tuple = ()  # (ctx, terms, demand_left) of the analysis under way, in each process
+
+
+def _keep_steps_input(*args) -> None:
+    global _steps_input
+    _steps_input = args
+
+
+def _step(name: str):
+    """One independent step on `_steps_input`: its result and the warnings it added."""
+    ctx, terms, demand_left = _steps_input
+    before = len(ctx.warnings.items)
+    out = find_matches(ctx, demand_left) if name == "appariements" else find_groups(ctx, terms)
+    return out, ctx.warnings.items[before:]
+
+
+def _matches_and_groups(ctx: Context, terms: Terms, demand_left, jobs: int):
+    """(matches, factors they used, partial GHG, pooling groups): one step after the other, or both at once.
+
+    Both at once only where worker processes inherit the analysis as it is (the `fork` start
+    method): elsewhere sending it to them would cost more than it saves. The steps' warnings
+    are then added here in the order the sequential run gives them (matches first).
+    """
+    import multiprocessing
+
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    if jobs > 1 and len(ctx.firms) >= PARALLEL_MIN_FIRMS and method == "fork":
+        from symbio_cli.runner import run_pool
+
+        results = list(run_pool(_step, ["appariements", "mutualisations"], 2, initializer=_keep_steps_input,
+                                initargs=(ctx, terms, demand_left), chunksize=1))
+        for _, added in results:
+            for item in added:
+                ctx.warnings.add(*item)
+        (matches, used_keys, partial), groups = results[0][0], results[1][0]
+        return matches, used_keys, partial, groups
+    matches, used_keys, partial = find_matches(ctx, demand_left)
+    return matches, used_keys, partial, find_groups(ctx, terms)
 
 
 def _check_firms(ctx: Context) -> int | None:

@@ -28,10 +28,12 @@ from symbio_cli.result import FactorUse
 from symbio_cli.territory.context import Context
 from symbio_cli.territory.disclosure import anon_text
 from symbio_cli.territory.firms import FirmData, StreamIn, norm_name, route_for
-from symbio_cli.territory.geo import gc_lower_bound, gc_rad
+from symbio_cli.territory.geo import EARTH_RADIUS_KM, gc_lower_bound, gc_rad
 from symbio_cli.territory.records import Match
 
 EPS = 1e-9
+TWO_R = 2 * EARTH_RADIUS_KM
+sin, sqrt, asin = math.sin, math.sqrt, math.asin
 MATCH_CELL_DEG = 0.25  # grid of the match search (about 28 km north-south)
 
 
@@ -137,7 +139,9 @@ class _Candidates:
                 heapq.heappush(heap, (-(members[pos + 1].u + d.price - reach), 0, ci, pos + 1, reach))
             if s.firm == d.firm:
                 continue
-            gc = gc_rad(s.p, s.l, s.c, d.p, d.l, d.c)
+            # gc_rad(s.p, s.l, s.c, d.p, d.l, d.c) inlined, term for term (same floats): the hot loop
+            r = sqrt(sin((d.p - s.p) / 2) ** 2 + s.c * d.c * sin((d.l - s.l) / 2) ** 2)
+            gc = TWO_R * asin(r if r < 1.0 else 1.0)
             value = s.u + d.price - s.kf * gc
             heapq.heappush(heap, (-value, 1, s.order, s))
         return None
