@@ -117,11 +117,14 @@ class _Candidates:
     def next(self):
         """(value, supply) of the best remaining candidate, or None when none has a positive value."""
         d = self.d
-        heap = self.heap
+        heap, cells, alive = self.heap, self.cells, self.grid.alive
+        first_alive = self.grid.first_alive
+        heappop, heappush, heapreplace = heapq.heappop, heapq.heappush, heapq.heapreplace
+        price, dp, dl, dc, firm = d.price, d.p, d.l, d.c, d.firm
         while heap:
             top = heap[0]
             if top[1] == 1:
-                heapq.heappop(heap)
+                heappop(heap)
                 s = top[3]
                 if s.left > EPS:
                     return -top[0], s
@@ -129,21 +132,25 @@ class _Candidates:
             if -top[0] <= 0:  # every bound left is ≤ 0: no profitable pair remains
                 heap.clear()
                 return None
-            _, _, ci, pos, reach = heapq.heappop(heap)
-            members = self.cells[ci][1]
-            pos = self.grid.first_alive(ci, pos)  # the bound of `pos` holds for any later member (sorted by u)
-            if pos >= len(members):
+            _, _, ci, pos, reach = top
+            members = cells[ci][1]
+            n = len(members)
+            if alive[ci][pos] != pos or (pos < n and members[pos].left <= EPS):
+                pos = first_alive(ci, pos)  # the bound of `pos` holds for any later member (sorted by u)
+            if pos >= n:
+                heappop(heap)
                 continue
             s = members[pos]
-            if pos + 1 < len(members):
-                heapq.heappush(heap, (-(members[pos + 1].u + d.price - reach), 0, ci, pos + 1, reach))
-            if s.firm == d.firm:
+            if pos + 1 < n:  # the cell's next member takes the place of this entry
+                heapreplace(heap, (-(members[pos + 1].u + price - reach), 0, ci, pos + 1, reach))
+            else:
+                heappop(heap)
+            if s.firm == firm:
                 continue
             # gc_rad(s.p, s.l, s.c, d.p, d.l, d.c) inlined, term for term (same floats): the hot loop
-            r = sqrt(sin((d.p - s.p) / 2) ** 2 + s.c * d.c * sin((d.l - s.l) / 2) ** 2)
+            r = sqrt(sin((dp - s.p) / 2) ** 2 + s.c * dc * sin((dl - s.l) / 2) ** 2)
             gc = TWO_R * asin(r if r < 1.0 else 1.0)
-            value = s.u + d.price - s.kf * gc
-            heapq.heappush(heap, (-value, 1, s.order, s))
+            heappush(heap, (-(s.u + price - s.kf * gc), 1, s.order, s))
         return None
 
 
