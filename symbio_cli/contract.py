@@ -277,6 +277,7 @@ _FLOAT_TEXT = (r"^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9]
                r"(?:[eE][+-]?[0-9](?:_?[0-9])*)?$")
 _FLOAT_WORDS = {"inf", "+inf", "-inf", "nan", "+nan", "-nan", "infinity", "+infinity", "-infinity"}
 _DEFAULTS = {"list": list, "dict": dict}
+_I64 = 2.0 ** 63
 
 
 class _Refused(Exception):
@@ -298,13 +299,15 @@ def _int(value) -> int:
             raise _Refused("finite_number")
         if not value.is_integer():
             raise _Refused("int_from_float")
+        if not -_I64 < value < _I64:  # beyond a 64-bit integer, as pydantic-core says
+            raise _Refused("int_parsing_size")
         return int(value)
     if isinstance(value, str):
         text = value.strip()
         if not re.match(_INT_TEXT, text):
             raise _Refused("int_parsing")
         digits = text.split(".")[0]
-        if len(digits) > 4000:
+        if len(digits.lstrip("+-").replace("_", "")) > 4300:  # Python's limit of int() on text
             raise _Refused("int_parsing_size")
         return int(digits)
     raise _Refused("int_type")

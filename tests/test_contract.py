@@ -87,6 +87,13 @@ ODD = [None, True, False, "", " ", "abc", 0, 5, -1, 2.5, float("nan"), float("in
        "x" * 600, "é", "1 t", "0 t/an", "45,5", "+45", "1_000"]
 
 
+@pytest.mark.parametrize("annee", [2.0 ** 63, -2.0 ** 63, 2.0 ** 63 - 1024, -2.0 ** 63 - 2048, 1e300, 2 ** 63,
+                                   -2 ** 63 - 1, "9" * 4300, "9" * 4301, "-" + "9" * 4301, " 2026.000 ", "2_026"])
+def test_same_verdict_on_numbers_at_the_edges(annee):
+    """Found by hypothesis: a float beyond a 64-bit integer is « int_parsing_size » for pydantic."""
+    _same({"version": 1, "annee": annee})
+
+
 def _paths(value, path=()):
     yield path
     if isinstance(value, dict):
