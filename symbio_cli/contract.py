@@ -29,37 +29,19 @@ import re
 from symbio_cli import units
 from symbio_cli._contract_table import MODELS
 from symbio_cli.errors import QuantityError
-from symbio_cli.units import (
-    AREA,
-    DENSITY,
-    LENGTH,
-    LIFT_RATE,
-    MASS,
-    MASS_PER_LIFT,
-    MASS_PER_TRIP,
-    MASS_RATE,
-    MONEY,
-    MONEY_RATE,
-    PER_KM,
-    PER_LIFT,
-    PER_TIME,
-    PER_TKM,
-    PER_TRIP,
-    PRICE,
-    VOLUME,
-    VOLUME_RATE,
-    Quantity,
-)
+from symbio_cli.units import Quantity
 
 SCHEMA_VERSION = 1
 
 # Different spellings of one thing: folded into the first dimension.
-SAME = {LIFT_RATE: PER_TIME, PER_LIFT: MONEY, MASS_PER_LIFT: MASS, MASS_PER_TRIP: MASS}
+SAME = {units.LIFT_RATE: units.PER_TIME, units.PER_LIFT: units.MONEY, units.MASS_PER_LIFT: units.MASS,
+        units.MASS_PER_TRIP: units.MASS}
 
 EXAMPLES = {
-    MASS_RATE: "18 t/mois", VOLUME_RATE: "30 vg³/semaine", VOLUME: "40 vg³", MASS: "10 t",
-    AREA: "30 m²", LENGTH: "38 km", MONEY: "310 $", MONEY_RATE: "120 $/mois", PRICE: "95 $/t",
-    DENSITY: "210 kg/m³", PER_TIME: "1/semaine", PER_TRIP: "325 $/voyage", PER_KM: "2,10 $/km", PER_TKM: "0,12 $/t/km",
+    units.MASS_RATE: "18 t/mois", units.VOLUME_RATE: "30 vg³/semaine", units.VOLUME: "40 vg³", units.MASS: "10 t",
+    units.AREA: "30 m²", units.LENGTH: "38 km", units.MONEY: "310 $", units.MONEY_RATE: "120 $/mois",
+    units.PRICE: "95 $/t", units.DENSITY: "210 kg/m³", units.PER_TIME: "1/semaine", units.PER_TRIP: "325 $/voyage",
+    units.PER_KM: "2,10 $/km", units.PER_TKM: "0,12 $/t/km",
 }
 
 

@@ -20,28 +20,7 @@ from symbio_cli.factors import MODES, Factor, Library
 from symbio_cli.loader import Document
 from symbio_cli.numbers import message_bound
 from symbio_cli.scenario_checks import check_scenarios, check_terms
-from symbio_cli.units import (  # noqa: F401  (the model's dimensions, re-exported)
-    AREA,
-    DENSITY,
-    LENGTH,
-    LIFT_RATE,
-    MASS,
-    MASS_PER_LIFT,
-    MASS_PER_TRIP,
-    MASS_RATE,
-    MONEY,
-    MONEY_RATE,
-    PER_KM,
-    PER_LIFT,
-    PER_TIME,
-    PER_TKM,
-    PER_TRIP,
-    PRICE,
-    VOLUME,
-    VOLUME_RATE,
-    Quantity,
-    dims,
-)
+from symbio_cli.units import MASS_RATE, VOLUME_RATE, Quantity  # noqa: F401  (MASS_RATE: re-exported)
 
 # ---------------------------------------------------------------------------
 # Errors in French, located

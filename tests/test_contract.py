@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from test_inventory import documents
+from test_inventory import _paths, documents
 
 from conftest import EXEMPLES
 from symbio_cli import contract, inventory, inventory_models, loader
@@ -92,16 +92,6 @@ ODD = [None, True, False, "", " ", "abc", 0, 5, -1, 2.5, float("nan"), float("in
 def test_same_verdict_on_numbers_at_the_edges(annee):
     """Found by hypothesis: a float beyond a 64-bit integer is « int_parsing_size » for pydantic."""
     _same({"version": 1, "annee": annee})
-
-
-def _paths(value, path=()):
-    yield path
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _paths(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _paths(v, path + (i,))
 
 
 def _mutated(data, rng: random.Random):

@@ -70,9 +70,8 @@ def bin_(contenant="8 vg³", levees="1/semaine", frais_levee="50 $", **extra):
     return {"contenant": contenant, "levees": levees, "frais_levee": frais_levee, **extra}
 
 
-def analyse(tmp_path, docs, overlay=None, **options):
-    lib = factors.load(str(overlay) if overlay else None)
-    assert not lib.problems, [p.format() for p in lib.problems]
+def load_firms(tmp_path, docs, lib):
+    """The firms of these inventories, each written to a file and loaded as `territoire` does."""
     firms = []
     for k, doc in enumerate(docs):
         path = tmp_path / f"firme{k}.yaml"
@@ -80,7 +79,13 @@ def analyse(tmp_path, docs, overlay=None, **options):
         data, problems = territory.load_firm(str(path), lib)
         assert data is not None, [p.format() for p in problems]
         firms.append(data)
-    return territory.analyse(firms, lib, Options(**options))
+    return firms
+
+
+def analyse(tmp_path, docs, overlay=None, **options):
+    lib = factors.load(str(overlay) if overlay else None)
+    assert not lib.problems, [p.format() for p in lib.problems]
+    return territory.analyse(load_firms(tmp_path, docs, lib), lib, Options(**options))
 
 
 def overlay_dir(tmp_path, **values):
@@ -830,13 +835,7 @@ def test_matches_and_groups_found_at_once_equal_one_after_the_other(tmp_path):
         docs.append(firm(f"Firme {k:03d}", 46 + rng.gauss(0, 0.05), -72 + rng.gauss(0, 0.05),
                          flux=flux, intrants=intrants, **extra))
     lib = factors.load()
-    firms = []
-    for k, doc in enumerate(docs):
-        path = tmp_path / f"firme{k}.yaml"
-        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        data, problems = territory.load_firm(str(path), lib)
-        assert data is not None, [p.format() for p in problems]
-        firms.append(data)
+    firms = load_firms(tmp_path, docs, lib)
     from symbio_cli import runner
 
     pools = []
