@@ -18,8 +18,11 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import time
 
 PROTOCOL = 5  # the pickle protocol, part of the key
+UNUSED_DAYS = 30  # a file of another key unread this long is removed (another install may still use it)
+_DAY = 86400
 FORMAT = 1  # raised when a cached shape changes without any keyed source changing
 
 
@@ -39,7 +42,9 @@ def folder() -> str | None:
         try:
             info = os.lstat(path)
         except FileNotFoundError:
-            os.makedirs(base, mode=0o700, exist_ok=True)
+            # only the cache folder and its parent are created: never a missing home (HOME=/nonexistent)
+            if not os.path.isdir(base):
+                os.mkdir(base, 0o700)
             os.mkdir(path, 0o700)
             info = os.lstat(path)
     except OSError:
@@ -92,8 +97,8 @@ def read(path: str, expected: type):
     """(pickle bytes, object) when `path` is our regular file and unpickles into an `expected`, else None."""
     import pickle
 
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:  # non-blocking: a FIFO put in the file's place must not hang the command
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
@@ -102,6 +107,8 @@ def read(path: str, expected: type):
             if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
                 return None
             data = fh.read()
+            if time.time() - info.st_mtime > _DAY:  # still in use: dated once a day, so that it is kept
+                os.utime(fh.fileno())
         value = pickle.loads(data)
     except Exception:  # a truncated, corrupt or foreign file: the caller parses instead
         return None
@@ -111,19 +118,31 @@ def read(path: str, expected: type):
 
 
 def write(path: str, data: bytes) -> None:
-    """Store `data` atomically through the one output writer, then remove the files of
-    former keys of the same kind; any error is ignored (the next run parses again)."""
+    """Store `data` atomically through the one output writer, then remove the files of other
+    keys of the same kind unread for UNUSED_DAYS (two installs of one account keep theirs);
+    any error is ignored (the next run parses again). A link, FIFO or empty folder in the
+    file's place (the folder is private: the user's own) is removed first."""
     from symbio_cli.files import OutputError, write_output
 
+    try:
+        info = os.lstat(path)
+        if stat.S_ISDIR(info.st_mode):
+            os.rmdir(path)
+        elif not stat.S_ISREG(info.st_mode):
+            os.unlink(path)
+    except OSError:
+        pass
     try:
         write_output(path, data, durable=False)
     except (OutputError, OSError):
         return
     name = os.path.basename(path)
     kind = name.rsplit("-", 1)[0] + "-"
+    oldest = time.time() - UNUSED_DAYS * _DAY
     try:
         with os.scandir(os.path.dirname(path)) as it:
-            stale = [e.path for e in it if e.name.startswith(kind) and e.name.endswith(".pickle") and e.name != name]
+            stale = [e.path for e in it if e.name.startswith(kind) and e.name.endswith(".pickle") and e.name != name
+                     and e.stat(follow_symlinks=False).st_mtime < oldest]
         for old in stale:
             os.unlink(old)
     except OSError:

@@ -244,3 +244,60 @@ def test_a_folder_owned_by_another_user_is_not_used(cache_home):
     key = _key(factors._package_sources())
     _planted(str(folder / f"facteurs-{key}.pickle"))
     assert factors.load().get("redevance.elimination").value != 1.0
+
+
+def test_a_fifo_in_place_of_the_cache_file_never_hangs(cache_home, tmp_path):
+    """Found in review: reading a FIFO put where the cache file goes blocked every command."""
+    factors.load()
+    path = _cache_file()
+    os.unlink(path)
+    os.mkfifo(path)
+    code = "from symbio_cli import factors; lib = factors.load(); print(len(lib.factors))"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert int(out.stdout) == len(_fresh_parse().factors)
+    assert os.path.isfile(path) and not os.path.islink(path)  # the FIFO gave way to the cache file
+
+
+@pytest.mark.parametrize("intruder", ["lien", "dossier vide"])
+def test_a_link_or_folder_in_place_of_the_cache_file_is_replaced(cache_home, tmp_path, intruder):
+    factors.load()
+    path = _cache_file()
+    os.unlink(path)
+    target = tmp_path / "ailleurs.txt"
+    target.write_text("à garder", encoding="utf-8")
+    if intruder == "lien":
+        os.symlink(target, path)
+    else:
+        os.mkdir(path)
+    _forget()
+    factors.load()
+    assert os.path.isfile(path) and not os.path.islink(path)
+    assert cache.read(path, factors.Library) is not None
+    assert target.read_text(encoding="utf-8") == "à garder"  # never written through the link
+
+
+def test_a_missing_home_is_never_created(tmp_path, monkeypatch):
+    """HOME=/nonexistent (system users, CI containers): no cache, and no folder made up to it."""
+    home = tmp_path / "absent" / "maison"
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    assert cache.folder() is None
+    assert not (tmp_path / "absent").exists()
+
+
+def test_another_install_keeps_its_cache_file_until_unused_for_30_days(cache_home):
+    """Two installs of one account (pipx and a project venv) must not delete each other's file."""
+    factors.load()
+    folder = os.path.dirname(_cache_file())
+    recent = os.path.join(folder, "facteurs-" + "a" * 40 + ".pickle")
+    old = os.path.join(folder, "facteurs-" + "b" * 40 + ".pickle")
+    for other in (recent, old):
+        with open(other, "wb") as fh:
+            fh.write(b"x")
+    month = 31 * 86400
+    os.utime(old, (os.path.getatime(old) - month, os.path.getmtime(old) - month))
+    cache.write(_cache_file(), pickle.dumps(_fresh_parse(), protocol=cache.PROTOCOL))
+    assert os.path.exists(recent)
+    assert not os.path.exists(old)
