@@ -510,6 +510,26 @@ def territoire(fichiers, fmt, sortie, langue, overlay, rayon, rayon_partage, rep
     sys.exit(ExitCode.INVALID if failed else ExitCode.OK)
 
 
+def _tolerant_streams() -> None:
+    """Standard streams that never stop symbio: a closed one (`>&-`) raises a clear error when written,
+    one in an encoding without « — » or « ≥ » (PYTHONIOENCODING=latin-1) prints « ? » for them."""
+    import codecs
+
+    from symbio_cli.validation import ClosedStream
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, ClosedStream())
+            continue
+        try:
+            utf8 = codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if not utf8 and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def entry() -> None:
     """Console entry point: no traceback for the user, a clear exit code.
 
@@ -517,8 +537,13 @@ def entry() -> None:
     written atomically, so none is partial); what is left is a real bug.
     """
     verbose = "--verbose" in sys.argv[1:]
+    _tolerant_streams()
     try:
         main.main(prog_name="symbio", standalone_mode=True)
+    except OSError as exc:  # a standard stream closed or full (`>&-`, /dev/full): the user's to fix
+        from symbio_cli.validation import output_failed
+
+        sys.exit(output_failed(exc))
     except Exception as exc:  # a bug, not bad input: say so and how to report it
         if verbose:
             raise

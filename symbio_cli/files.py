@@ -119,6 +119,7 @@ _REASONS = {
     errno.EROFS: "système de fichiers en lecture seule",
     errno.ENXIO: "aucun lecteur à l'autre bout (tube ou socket)",
     errno.EPIPE: "le lecteur a fermé le tube",
+    errno.EBADF: "sortie fermée",
     errno.EIO: "erreur d'entrée-sortie du disque",
     errno.ELOOP: "trop de liens symboliques",
     errno.EMFILE: "trop de fichiers ouverts",

@@ -179,7 +179,7 @@ def _run_fast(fichiers: list[str]) -> int:
         return 130
     except OSError as exc:
         if exc.errno != errno.EPIPE:
-            return _internal_error(exc)
+            return output_failed(exc)
         from click.utils import PacifyFlushWrapper  # click: the reader went away, exit 1 without a trace
 
         sys.stdout = PacifyFlushWrapper(sys.stdout)
@@ -187,6 +187,36 @@ def _run_fast(fichiers: list[str]) -> int:
         return 1
     except Exception as exc:  # cli.entry: a bug, not bad input
         return _internal_error(exc)
+
+
+class ClosedStream:
+    """What stands for a standard stream the shell closed (`symbio … >&-`): writing to it is an error."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "sortie fermée")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def output_failed(exc: OSError) -> int:
+    """A standard stream that cannot be written (closed, disk full, /dev/full): a French message, exit 2."""
+    from symbio_cli.files import output_error
+
+    message = str(output_error(exc.filename or "sortie standard", exc))  # the French reason of the one writer
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except (OSError, AttributeError, ValueError):
+        pass
+    return ExitCode.USAGE
 
 
 def _internal_error(exc: Exception) -> int:
