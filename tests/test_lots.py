@@ -462,3 +462,16 @@ def test_the_summary_is_the_same_rendered_beside_or_in_this_process(tmp_path):
     assert sorted(paths_one) == sorted(paths_two) == sorted(portfolio.SUMMARY_FORMATS)
     for ext in portfolio.SUMMARY_FORMATS:
         assert Path(paths_one[ext]).read_bytes() == Path(paths_two[ext]).read_bytes(), ext
+
+
+def test_the_summary_workbook_is_dated_by_the_report_date_not_the_clock(tmp_path):
+    """Found in review: openpyxl's save stamped docProps/core.xml `modified` with the clock, so two runs
+    with the same --date gave different workbooks; both dates are now the report's."""
+    import zipfile
+
+    out = tmp_path / "sortie"
+    run("audit", EXEMPLES / "usine.yaml", EXEMPLES / "scierie.yaml", "-o", f"{out}/", "--date", "2026-01-01", "-j", "1")
+    with zipfile.ZipFile(out / "sommaire.xlsx") as z:
+        core = z.read("docProps/core.xml").decode("utf-8")
+    assert "2026-01-01T00:00:00Z</dcterms:created>" in core
+    assert "2026-01-01T00:00:00Z</dcterms:modified>" in core

@@ -32,8 +32,13 @@ def to_bytes(wb, date: str) -> bytes:
         stamp = datetime.datetime.fromisoformat(date)
     except (TypeError, ValueError):
         stamp = datetime.datetime(2000, 1, 1)
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
     wb.properties.creator = "symbio"
     wb.properties.created = wb.properties.modified = stamp
     buf = io.BytesIO()
-    wb.save(buf)
+    # ExcelWriter itself: Workbook.save (save_workbook) would stamp `modified` with the clock
+    ExcelWriter(wb, ZipFile(buf, "w", ZIP_DEFLATED, allowZip64=True)).save()
     return buf.getvalue()
