@@ -369,11 +369,9 @@ def _float_reader(spec: tuple):
     return read
 
 
-def _model_checker(name: str, tagged: bool = False):
+def _model_checker(name: str):
     def checker(run, value, loc, field):
         if not isinstance(value, dict):
-            if tagged:
-                return run.refuse("model_attributes_type", loc, value)
             return run.refuse("model_type", loc, value, {"class_name": name})
         fields, names, record, constants = _COMPILED[name]
         out = dict(constants)
