@@ -367,29 +367,58 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
+def _workers_of(proc) -> list[int]:
+    """The two workers of a running batch, once started; [] when the batch ended first."""
+    while proc.poll() is None:
+        workers = _children(proc.pid)
+        if len(workers) >= 2:
+            return workers
+        time.sleep(0.05)  # polling the process table, not measuring anything
+    return []
+
+
+def _wait_gone(pids: list[int]) -> list[int]:
+    """Wait until these processes have ended; those still alive after the hang guard.
+
+    The guard (300 s) only keeps a broken mechanism from hanging the suite: the
+    workers end at once (PR_SET_PDEATHSIG) or within the watchdog's period. How
+    long they take is measured by bench/bench_orphelins.py, never here.
+    """
+    import select
+
+    fds = []
+    for pid in pids:
+        try:
+            fds.append(os.pidfd_open(pid))
+        except ProcessLookupError:  # already gone
+            continue
+    try:
+        for fd in fds:
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+            poller.poll(300_000)
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return [pid for pid in pids if _alive(pid)]
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="/proc et pidfd (Linux)")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_no_orphan_worker_after_the_parent_dies(tmp_path, sig):
+    """Workers end with their parent, however it ends; an interrupted batch leaves no summary."""
     src = tmp_path / "in"
     text = (EXEMPLES / "usine.yaml").read_text(encoding="utf-8")
-    for i in range(300):
+    for i in range(1000):  # long enough that the batch is still running when it is killed
         write(src, f"f{i}.yaml", text)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "symbio_cli", "audit", str(src), "-o", str(out), "-j", "2"],
                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    workers = []
-    deadline = time.monotonic() + 30
-    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-        workers = _children(proc.pid)
-    assert len(workers) == 2, "the batch never started its two workers"
-    time.sleep(0.3)
+    workers = _workers_of(proc)
+    assert len(workers) == 2, "the batch ended before its two workers were seen"
     os.kill(proc.pid, sig)
-    proc.wait(10)
-    deadline = time.monotonic() + 5  # the issue's bound: no orphan 5 s after the parent died
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    alive = [w for w in workers if _alive(w)]
+    proc.wait()
+    alive = _wait_gone(workers)
     for w in alive:
         os.kill(w, signal.SIGKILL)
     assert alive == []
