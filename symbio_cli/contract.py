@@ -124,11 +124,12 @@ def _quantity(value, accepted: tuple, sign: str, percent: bool, negative: str, a
 
 
 def read_quantity(value, accepted: tuple, sign: str = "nonnegative", percent: bool = False, negative: str = "",
-                  field: str = "") -> Quantity:
+                  field: str = "", allowed: frozenset | None = None) -> Quantity:
     """A quantity field: `value` (text `nombre unité`, or a number for percentages and ratios) of one of the
     `accepted` dimensions, in canonical units; `sign` positive | nonnegative | any; `field` names the
-    field for the plausibility bounds (units.bounds_problem). Raises FieldError("quantite", …)."""
-    q = _quantity(value, accepted, sign, percent, negative, _allowed(accepted))
+    field for the plausibility bounds (units.bounds_problem); `allowed`: the accepted dimensions folded
+    (computed when not given). Raises FieldError("quantite", …)."""
+    q = _quantity(value, accepted, sign, percent, negative, _allowed(accepted) if allowed is None else allowed)
     problem = units.bounds_problem(q.value, q.dims, field)
     if problem:
         raise FieldError("quantite", problem)
@@ -349,14 +350,7 @@ def _quantity_reader(spec: tuple):
     accepted = tuple(_DIMS[d] for d in spec[1])
     sign, percent, negative, allowed = spec[2], spec[3], spec[4], _allowed(accepted)
 
-    def read(value, field):
-        q = _quantity(value, accepted, sign, percent, negative, allowed)
-        problem = units.bounds_problem(q.value, q.dims, field)
-        if problem:
-            raise FieldError("quantite", problem)
-        return q
-
-    return read
+    return lambda value, field: read_quantity(value, accepted, sign, percent, negative, field, allowed)
 
 
 def _float_reader(spec: tuple):
